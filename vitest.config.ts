@@ -1,0 +1,41 @@
+import { defineConfig } from "vitest/config";
+
+// Three suites with different needs: unit tests run in a DOM with fakes at the node
+// boundary; integration and e2e tests start real processes, so they run one file at a
+// time and get generous timeouts (the timings they assert are measured inside the tests).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+          setupFiles: ["test/setup/unhandled.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.{ts,tsx}"],
+          environment: "node",
+          setupFiles: ["fleet/polyfill.ts", "test/setup/unhandled.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          setupFiles: ["fleet/polyfill.ts", "test/setup/unhandled.ts"],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
