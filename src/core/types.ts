@@ -167,6 +167,8 @@ export interface PeerManagerOptions {
   maxEvents?: number;
   /** Default timeout of `reconnect()`. Default 10 000 ms. */
   reconnectTimeoutMs?: number;
+  /** How long the status may stay away from `connected` before `lost` is signalled. Default 5 000 ms. */
+  lostConnectionGraceMs?: number;
 }
 
 /**

@@ -1,0 +1,29 @@
+/** Machine-readable reasons a waku-peers call was refused. */
+export type WakuPeersErrorCode = "INVALID_REQUIREMENTS" | "INVALID_OPTIONS" | "INVALID_NODE";
+
+/**
+ * Thrown for misuse (bad options, not a Waku node), never for network trouble: network trouble
+ * is state (`status`, `lastError`), not an exception. `issues` lists every problem found, so one
+ * run of the app reports them all.
+ */
+export class WakuPeersError extends Error {
+  override readonly name = "WakuPeersError";
+  readonly code: WakuPeersErrorCode;
+  readonly issues: readonly string[];
+
+  constructor(code: WakuPeersErrorCode, issues: readonly string[]) {
+    super(`${TITLES[code]}: ${issues.join("; ")}`);
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+const TITLES: Record<WakuPeersErrorCode, string> = {
+  INVALID_REQUIREMENTS: "Invalid peer requirements",
+  INVALID_OPTIONS: "Invalid peer manager options",
+  INVALID_NODE: "Not a Waku node",
+};
+
+export function isWakuPeersError(value: unknown): value is WakuPeersError {
+  return value instanceof WakuPeersError;
+}

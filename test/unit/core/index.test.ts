@@ -1,0 +1,40 @@
+// @vitest-environment node
+import { describe, expect, it } from "vitest";
+
+import * as core from "../../../src/core/index.js";
+import { createFakeNode } from "./_fake-node.js";
+
+describe("waku-peers/core", () => {
+  it("exports exactly this runtime API (a change here is a public API change)", () => {
+    expect(Object.keys(core).sort()).toEqual([
+      "CODEC_TO_PROTOCOL",
+      "DEFAULT_LOST_CONNECTION_GRACE_MS",
+      "DEFAULT_MAX_EVENTS",
+      "DEFAULT_RECONNECT_TIMEOUT_MS",
+      "DEFAULT_REQUIREMENTS",
+      "NO_PEERS",
+      "PROTOCOL_NAMES",
+      "WAKU_CODECS",
+      "WakuPeersError",
+      "computeHealth",
+      "createInitialState",
+      "createPeerManager",
+      "deriveStatus",
+      "isWakuPeersError",
+      "protocolNamesFromCodecs",
+      "resolveRequirements",
+      "staticOnlineEnvironment",
+      "systemClock",
+    ]);
+  });
+
+  it("loads and runs without a window, as on a server", async () => {
+    expect(typeof window).toBe("undefined");
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: ["lightPush", "filter", "store"] });
+    const manager = core.createPeerManager(fake.node);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(manager.store.getState().peers.A?.protocols).toEqual(["lightPush", "filter", "store"]);
+    manager.stop();
+  });
+});

@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
+import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
+import { createPeerManager } from "../../../src/core/create-peer-manager.js";
+import type { FakeNode } from "./_fake-node.js";
+import { createFakeNode } from "./_fake-node.js";
+import { settle } from "./_helpers.js";
+
+const FULL = ["lightPush", "filter", "store"] as const;
+
+let manager: WakuPeerManager | undefined;
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  manager?.stop();
+  manager = undefined;
+  vi.useRealTimers();
+});
+
+async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}) {
+  manager = createPeerManager(fake.node, options);
+  await settle();
+  return manager;
+}
+
+describe("reconnect()", () => {
+  it("re-dials known service peers and resolves ok as soon as the requirements are met", async () => {
+    const fake = createFakeNode();
+    fake.knowPeer("A", { protocols: [...FULL] });
+    fake.knowPeer("B", { protocols: [...FULL] });
+    fake.scriptDial("A", "ok", { delayMs: 100 });
+    fake.scriptDial("B", "ok", { delayMs: 200 });
+    const manager = await start(fake);
+
+    const result = manager.reconnect();
+    expect(manager.store.getState().recovery).toMatchObject({
+      inProgress: true,
+      manual: true,
+      progress: { dialed: 0, total: 0, succeeded: 0 },
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(manager.store.getState().recovery.progress).toEqual({ dialed: 2, total: 2, succeeded: 0 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(manager.store.getState().recovery.progress).toEqual({ dialed: 2, total: 2, succeeded: 1 });
+    expect(manager.store.getState().status).toBe("degraded");
+    await vi.advanceTimersByTimeAsync(100);
+
+    await expect(result).resolves.toMatchObject({ ok: true, status: "connected", dialed: 2, durationMs: 200 });
+    expect(manager.store.getState().recovery).toMatchObject({ inProgress: false, manual: false, lastError: undefined });
+  });
+
+  it("dials bootstrap peers even before they identified, and peers it is not connected to first", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("connected", { protocols: ["store"] });
+    fake.knowPeer("boot", { tags: ["bootstrap"] });
+    fake.knowPeer("served", { protocols: ["filter"] });
+    fake.knowPeer("unrelated");
+    const manager = await start(fake, { dialConcurrency: 1, reconnectTimeoutMs: 1_000 });
+    const result = manager.reconnect();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await result;
+    expect(fake.dials.slice(0, 2).sort()).toEqual(["boot", "served"]);
+    expect(fake.dials).toEqual([...fake.dials.slice(0, 2), "connected"]);
+    expect(fake.dials).not.toContain("unrelated");
+    expect(fake.dials).not.toContain("self");
+  });
+
+  it("moves on to the next candidate when a dial fails", async () => {
+    const fake = createFakeNode();
+    for (const id of ["A", "B", "C"]) fake.knowPeer(id, { protocols: [...FULL] });
+    fake.scriptDial("A", "fail", { delayMs: 50 });
+    fake.scriptDial("B", "ok", { delayMs: 50 });
+    fake.scriptDial("C", "ok", { delayMs: 50 });
+    const manager = await start(fake, { dialConcurrency: 1 });
+
+    const result = manager.reconnect();
+    await vi.advanceTimersByTimeAsync(150);
+
+    await expect(result).resolves.toMatchObject({ ok: true, dialed: 3 });
+    expect(fake.dials).toEqual(["A", "B", "C"]);
+    const failed = manager.store.getState().events.filter((event) => event.type === "peer:dial-failed");
+    expect(failed).toEqual([expect.objectContaining({ peerId: "A", detail: "dial to A failed" })]);
+  });
+
+  it("resolves ok: false once the timeout passes without meeting the requirements", async () => {
+    const fake = createFakeNode();
+    fake.knowPeer("A", { protocols: ["lightPush"] });
+    fake.scriptDial("A", "ok");
+    const manager = await start(fake);
+
+    let settled = false;
+    const result = manager.reconnect().finally(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(settled).toBe(false);
+    expect(manager.store.getState().status).toBe("degraded");
+    await vi.advanceTimersByTimeAsync(1);
+
+    await expect(result).resolves.toEqual({
+      ok: false,
+      status: "degraded",
+      durationMs: 10_000,
+      dialed: 1,
+      error: "requirements not met within 10000 ms",
+    });
+    const state = manager.store.getState();
+    expect(state.recovery).toMatchObject({ inProgress: false, lastError: "requirements not met within 10000 ms" });
+    expect(state.lastError).toBe("requirements not met within 10000 ms");
+  });
+
+  it("honours a per-call timeout", async () => {
+    const manager = await start(createFakeNode());
+    const result = manager.reconnect({ timeoutMs: 500 });
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(result).resolves.toMatchObject({ ok: false, durationMs: 500 });
+  });
+
+  it("shares one run between concurrent calls", async () => {
+    const fake = createFakeNode();
+    fake.knowPeer("A", { protocols: [...FULL] });
+    fake.knowPeer("B", { protocols: [...FULL] });
+    fake.scriptDial("A", "ok", { delayMs: 100 });
+    fake.scriptDial("B", "ok", { delayMs: 100 });
+    const manager = await start(fake);
+
+    const first = manager.reconnect();
+    const second = manager.reconnect({ hard: true });
+    expect(second).toBe(first);
+    await vi.advanceTimersByTimeAsync(100);
+
+    expect(await second).toBe(await first);
+    expect([...fake.dials].sort()).toEqual(["A", "B"]);
+  });
+
+  it("starts a new run once the previous one finished", async () => {
+    const fake = createFakeNode();
+    const manager = await start(fake);
+    const first = manager.reconnect({ timeoutMs: 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    await first;
+    expect(manager.reconnect({ timeoutMs: 10 })).not.toBe(first);
+  });
+
+  it("resolves at once, without dialing, when the requirements are already met", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    fake.connectPeer("B", { protocols: [...FULL] });
+    const manager = await start(fake);
+    await expect(manager.reconnect()).resolves.toMatchObject({ ok: true, status: "connected", dialed: 0 });
+    expect(fake.dials).toEqual([]);
+  });
+
+  it("stops dialing once the requirements are met", async () => {
+    const fake = createFakeNode();
+    for (const id of ["A", "B", "C", "D"]) {
+      fake.knowPeer(id, { protocols: [...FULL] });
+      fake.scriptDial(id, "ok", { delayMs: 10 });
+    }
+    const manager = await start(fake, { dialConcurrency: 1 });
+    const result = manager.reconnect();
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toMatchObject({ ok: true, dialed: 2 });
+    expect(fake.dials).toEqual(["A", "B"]);
+  });
+
+  it("never rejects, even when the peer store fails", async () => {
+    const fake = createFakeNode();
+    fake.libp2p.peerStore.all = async () => {
+      throw new Error("datastore closed");
+    };
+    const manager = await start(fake);
+    const result = manager.reconnect({ timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toMatchObject({ ok: false });
+    expect(manager.store.getState().events.map((event) => event.detail)).toContain(
+      "cannot list known peers: datastore closed",
+    );
+  });
+
+  it("resolves ok: false for an invalid timeout instead of throwing", async () => {
+    const manager = await start(createFakeNode());
+    await expect(manager.reconnect({ timeoutMs: -1 })).resolves.toMatchObject({ ok: false, dialed: 0 });
+  });
+
+  it("re-runs discovery on a hard reconnect", async () => {
+    const fake = createFakeNode();
+    const rediscover = vi.fn(() => {
+      fake.knowPeer("found", { protocols: [...FULL] });
+    });
+    const manager = await start(fake, { rediscover });
+    const soft = manager.reconnect({ timeoutMs: 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    await soft;
+    expect(rediscover).not.toHaveBeenCalled();
+    const hard = manager.reconnect({ hard: true, timeoutMs: 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    await hard;
+    expect(rediscover).toHaveBeenCalledTimes(1);
+  });
+
+  it("resolves ok: false when the manager stops mid-run, and refuses after stop", async () => {
+    const fake = createFakeNode();
+    fake.knowPeer("A", { protocols: [...FULL] });
+    fake.scriptDial("A", "hang");
+    const manager = await start(fake);
+    const result = manager.reconnect();
+    await vi.advanceTimersByTimeAsync(10);
+    manager.stop();
+    await expect(result).resolves.toMatchObject({ ok: false, status: "disconnected" });
+    await expect(manager.reconnect()).resolves.toMatchObject({ ok: false, error: "the peer manager is stopped" });
+  });
+
+  it("records the failed dial on a known peer", async () => {
+    const fake = createFakeNode();
+    const manager = await start(fake);
+    fake.connectPeer("A", { protocols: ["store"] });
+    fake.disconnectPeer("A");
+    fake.scriptDial("A", "fail");
+    const result = manager.reconnect({ timeoutMs: 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    await result;
+    expect(manager.store.getState().peers.A?.lastFailure).toMatchObject({ protocol: "dial", reason: "dial to A failed" });
+  });
+});

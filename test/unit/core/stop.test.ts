@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import type { Clock } from "../../../src/core/clock.js";
+import { createPeerManager } from "../../../src/core/create-peer-manager.js";
+import { createFakeNode } from "./_fake-node.js";
+import { countUpdates, settle } from "./_helpers.js";
+
+const FULL = ["lightPush", "filter", "store"] as const;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A clock whose timers are counted and fired by hand. */
+function manualClock() {
+  let now = 0;
+  const timers = new Map<number, { at: number; callback: () => void }>();
+  let nextId = 0;
+  const clock: Clock = {
+    now: () => now,
+    setTimeout(callback, ms) {
+      timers.set(++nextId, { at: now + ms, callback });
+      return nextId;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number);
+    },
+  };
+  return {
+    clock,
+    pending: () => timers.size,
+    advance(ms: number) {
+      now += ms;
+      for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+        if (timer.at > now) continue;
+        timers.delete(id);
+        timer.callback();
+      }
+    },
+  };
+}
+
+describe("stop()", () => {
+  it("removes every listener it added to the node", async () => {
+    const fake = createFakeNode();
+    const manager = createPeerManager(fake.node);
+    expect(fake.listenerCount()).toBeGreaterThan(0);
+    manager.stop();
+    expect(fake.listenerCount()).toBe(0);
+  });
+
+  it("leaves no pending timer behind, with a grace timer and a reconnect running", async () => {
+    const time = manualClock();
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    fake.connectPeer("B", { protocols: [...FULL] });
+    fake.knowPeer("C", { protocols: [...FULL] });
+    fake.scriptDial("C", "hang");
+    const manager = createPeerManager(fake.node, { clock: time.clock });
+    await settle();
+    fake.disconnectPeer("A");
+    await settle();
+    const reconnecting = manager.reconnect();
+    await settle();
+    expect(time.pending()).toBe(2); // the lost-connection grace and the reconnect timeout
+
+    manager.stop();
+
+    expect(time.pending()).toBe(0);
+    await expect(reconnecting).resolves.toMatchObject({ ok: false });
+  });
+
+  it("leaves no pending real timer either (fake timers count them)", async () => {
+    vi.useFakeTimers();
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    fake.connectPeer("B", { protocols: [...FULL] });
+    const manager = createPeerManager(fake.node);
+    await settle();
+    fake.disconnectPeer("A");
+    await settle();
+    void manager.reconnect();
+    await settle();
+    expect(vi.getTimerCount()).toBe(2);
+    manager.stop();
+    await settle();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("makes the status disconnected and claims no peers any more", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    const manager = createPeerManager(fake.node);
+    await settle();
+    manager.stop();
+    const state = manager.store.getState();
+    expect(state.status).toBe("disconnected");
+    expect(state.peers).toEqual({});
+    expect(state.health.overall).toBe("unhealthy");
+    expect(state.events.at(-1)).toMatchObject({ type: "status", detail: "disconnected" });
+  });
+
+  it("ignores the node afterwards and does not disconnect it", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    const manager = createPeerManager(fake.node);
+    await settle();
+    manager.stop();
+    const updates = countUpdates(manager.store);
+    fake.connectPeer("B", { protocols: [...FULL] });
+    manager.reportFailure("A", "store");
+    await settle();
+    expect(updates.count).toBe(0);
+    expect(fake.libp2p.getConnections()).toHaveLength(2);
+  });
+
+  it("is idempotent", async () => {
+    const fake = createFakeNode();
+    const manager = createPeerManager(fake.node);
+    manager.stop();
+    const updates = countUpdates(manager.store);
+    manager.stop();
+    expect(updates.count).toBe(0);
+    expect(manager.store.getState().status).toBe("disconnected");
+  });
+
+  it("drops peer store reads that finish after it", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    const manager = createPeerManager(fake.node); // starts an async peer store read for A
+    manager.stop();
+    await settle();
+    expect(manager.store.getState().peers).toEqual({});
+  });
+});
