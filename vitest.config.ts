@@ -12,6 +12,8 @@ export default defineConfig({
           include: ["test/unit/**/*.test.{ts,tsx}"],
           environment: "happy-dom",
           setupFiles: ["test/setup/unhandled.ts"],
+          // Run @waku/react through Vite so a vi.mock("@waku/sdk") reaches its imports too.
+          server: { deps: { inline: ["@waku/react"] } },
         },
       },
       {

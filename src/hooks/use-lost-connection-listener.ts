@@ -1,0 +1,32 @@
+"use client";
+import { useEffect } from "react";
+
+import { useWakuPeersContext, type WakuPeersHookParameters } from "../provider/context.js";
+import type { LostConnectionSignal } from "../provider/waku-peers-controller.js";
+import { useLatest } from "./use-latest.js";
+
+export type UseLostConnectionListenerParameters = WakuPeersHookParameters;
+
+/**
+ * Calls `callback` with `"lost"` once the connection has been gone longer than the grace period
+ * (default 5 s, `lostConnectionGraceMs`), then `"restored"` or `"failed"`. Blips shorter than the
+ * grace never call it, which makes it the right trigger for toasts. The newest `callback` is
+ * always used, so it needs no `useCallback`; the listener is removed on unmount.
+ *
+ * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `parameters.manager`.
+ *
+ * @example
+ * useLostConnectionListener((signal) => {
+ *   if (signal === "lost") toast.warn("Connection lost, reconnecting…");
+ *   if (signal === "restored") toast.success("Back online");
+ *   if (signal === "failed") toast.error("Could not reconnect");
+ * });
+ */
+export function useLostConnectionListener(
+  callback: (signal: LostConnectionSignal) => void,
+  parameters?: UseLostConnectionListenerParameters,
+): void {
+  const { onLostConnection } = useWakuPeersContext("useLostConnectionListener", parameters);
+  const latest = useLatest(callback);
+  useEffect(() => onLostConnection((signal) => latest.current(signal)), [onLostConnection, latest]);
+}

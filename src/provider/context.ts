@@ -1,0 +1,51 @@
+"use client";
+import { createContext, useContext, useMemo } from "react";
+
+import type { PeerManager } from "../core/index.js";
+import { WakuPeersProviderError } from "./errors.js";
+import { safeReconnect } from "./safe-reconnect.js";
+import type { WakuPeersContextValue } from "./waku-peers-controller.js";
+
+/** Carries the provider's store, node and manager to the hooks. `null` outside a provider. */
+export const WakuPeersContext = createContext<WakuPeersContextValue | null>(null);
+WakuPeersContext.displayName = "WakuPeersContext";
+
+/** Every hook that reads waku-peers state accepts these. */
+export interface WakuPeersHookParameters {
+  /**
+   * Read this peer manager instead of the nearest `<WakuPeersProvider>`: for apps that run the
+   * core themselves (`waku-peers/core`) and for tests.
+   */
+  manager?: PeerManager | undefined;
+}
+
+/**
+ * The provider's value, or an explicit manager wrapped to look like one.
+ * @throws {WakuPeersProviderError} `NO_PROVIDER` outside a provider without an explicit manager.
+ */
+export function useWakuPeersContext(hookName: string, parameters?: WakuPeersHookParameters): WakuPeersContextValue {
+  const fromProvider = useContext(WakuPeersContext);
+  const manager = parameters?.manager;
+  const fromManager = useMemo(() => (manager ? contextValueOf(manager) : undefined), [manager]);
+  const value = fromManager ?? fromProvider;
+  if (value === null) {
+    throw new WakuPeersProviderError([
+      `${hookName}() must be used inside <WakuPeersProvider> (or be given { manager })`,
+    ]);
+  }
+  return value;
+}
+
+const noAttachmentChanges = () => () => {};
+
+function contextValueOf(manager: PeerManager): WakuPeersContextValue {
+  return {
+    store: manager.store,
+    // A bare manager does not expose its node; apps running the core hold it themselves.
+    getNode: () => undefined,
+    getManager: () => manager,
+    subscribeAttachment: noAttachmentChanges,
+    onLostConnection: (listener) => manager.onLostConnection(listener),
+    reconnect: (options) => safeReconnect(manager, () => manager.store.getState().status, options),
+  };
+}

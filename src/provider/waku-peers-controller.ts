@@ -1,0 +1,252 @@
+import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
+import { createStore, type StoreApi } from "zustand/vanilla";
+
+import {
+  createPeerManager,
+  type CreatePeerManagerOptions,
+  type LostConnectionState,
+  type PeerManager,
+  type ReconnectOptions,
+  type ReconnectResult,
+  type WakuPeersState,
+} from "../core/index.js";
+import { isDevelopment } from "./development.js";
+import { createIdleState } from "./idle-state.js";
+import { differsOnlyByFunctionIdentity, isSameNodeSource, type NodeSource } from "./node-source.js";
+import { describeError, safeReconnect } from "./safe-reconnect.js";
+import { cloneStructure } from "./structural.js";
+
+/** The lost-connection signal as listeners receive it. */
+export type LostConnectionSignal = Exclude<LostConnectionState, "ok">;
+
+/** The read side of a zustand store: what hooks need, nothing that writes. */
+export type ReadonlyStore<T> = Pick<StoreApi<T>, "getState" | "getInitialState" | "subscribe">;
+
+/**
+ * What hooks read from `<WakuPeersProvider>`. One value per provider, stable for its whole life:
+ * the node and manager behind it come and go (creation, option changes, unmount) without the
+ * context value changing, so a node swap re-renders only the hooks whose slice changed.
+ */
+export interface WakuPeersContextValue {
+  /** Mirrors the current manager's store; holds the idle state until a manager is attached. */
+  readonly store: ReadonlyStore<WakuPeersState>;
+  /** The node once it is started (created by the provider) or attached (app-managed). */
+  getNode(): LightNode | undefined;
+  getManager(): PeerManager | undefined;
+  /** Called whenever the node or the manager is attached or detached. */
+  subscribeAttachment(listener: () => void): () => void;
+  /** Follows the lost-connection signal of whichever manager is attached now or later. */
+  onLostConnection(listener: (signal: LostConnectionSignal) => void): () => void;
+  /** The manager's `reconnect()`; resolves with a failed result when no manager is attached. Never rejects. */
+  reconnect(options?: ReconnectOptions): Promise<ReconnectResult>;
+}
+
+/**
+ * The provider's node lifecycle, kept out of React so it can be reasoned about (and tested) as
+ * plain code. `acquire`/`release` are reference counted and the release is deferred by a
+ * microtask: StrictMode's unmount-remount in development re-acquires before the microtask runs,
+ * so the node created by the first mount survives and no second node is ever started.
+ */
+export interface WakuPeersController extends WakuPeersContextValue {
+  /** Use this node source with these manager options; replaces the node only if the source really changed. */
+  acquire(source: NodeSource, managerOptions: CreatePeerManagerOptions): void;
+  /** Drop one use; when none is left after a microtask, stop the manager and any node we created. */
+  release(): void;
+}
+
+interface Session {
+  readonly source: NodeSource;
+  managerOptions: CreatePeerManagerOptions;
+  /** Created (owned) or attached (app-managed) node; set while an owned node is still starting. */
+  node: LightNode | undefined;
+  /** The node is started (owned) or was handed to us (app-managed), and may be shown. */
+  ready: boolean;
+  manager: PeerManager | undefined;
+  /** Stops the manager and unhooks it from the store; `keepFinalState` mirrors its final state. */
+  detachManager: ((keepFinalState: boolean) => void) | undefined;
+  closed: boolean;
+}
+
+export function createWakuPeersController(initialState: WakuPeersState): WakuPeersController {
+  const store = createStore<WakuPeersState>()(() => initialState);
+  const attachmentListeners = new Set<() => void>();
+  const lostListeners = new Set<(signal: LostConnectionSignal) => void>();
+  let session: Session | undefined;
+  let uses = 0;
+  let warnedAboutFunctionIdentity = false;
+
+  const replaceState = (state: WakuPeersState) => store.setState(state, true);
+
+  const notifyAttachment = () => {
+    for (const listener of [...attachmentListeners]) listener();
+  };
+
+  const forwardLostSignal = (signal: LostConnectionSignal) => {
+    for (const listener of [...lostListeners]) {
+      try {
+        listener(signal);
+      } catch (error) {
+        // An app callback that throws must neither break the manager's loop nor vanish.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+
+  const failSession = (current: Session, error: unknown) => {
+    replaceState({
+      ...createIdleState(current.managerOptions.requirements),
+      status: "disconnected",
+      lastError: describeError(error),
+    });
+  };
+
+  const attachManager = (current: Session, node: LightNode) => {
+    let manager: PeerManager;
+    try {
+      manager = createPeerManager(node, current.managerOptions);
+    } catch (error) {
+      failSession(current, error);
+      return;
+    }
+    replaceState(manager.store.getState());
+    const stopMirroring = manager.store.subscribe(replaceState);
+    const stopForwarding = manager.onLostConnection(forwardLostSignal);
+    current.manager = manager;
+    current.detachManager = (keepFinalState) => {
+      current.manager = undefined;
+      current.detachManager = undefined;
+      stopForwarding();
+      // Closing: stop while mirroring, so the store ends on the manager's `disconnected` state.
+      // Replacing: unmirror first, so the UI never sees that state flash by.
+      if (!keepFinalState) stopMirroring();
+      manager.stop();
+      stopMirroring();
+    };
+  };
+
+  const createOwnedNode = async (current: Session, options: CreateNodeOptions) => {
+    try {
+      // createLightNode writes into the options it is given (discovery lists), and starting is
+      // ours to decide: a node whose session closed meanwhile is never started.
+      const node = await createLightNode({ ...cloneStructure(options), autoStart: false });
+      current.node = node;
+      if (current.closed) return stopQuietly(node);
+      await node.start();
+      if (current.closed) return; // close() already stopped it
+      current.ready = true;
+      attachManager(current, node);
+      notifyAttachment();
+    } catch (error) {
+      if (current.closed) return;
+      if (current.node) stopQuietly(current.node);
+      current.node = undefined;
+      failSession(current, error);
+    }
+  };
+
+  const open = (source: NodeSource, managerOptions: CreatePeerManagerOptions): Session => {
+    const current: Session = {
+      source,
+      managerOptions,
+      node: undefined,
+      ready: false,
+      manager: undefined,
+      detachManager: undefined,
+      closed: false,
+    };
+    const idle = createIdleState(managerOptions.requirements);
+    switch (source.kind) {
+      case "none":
+        replaceState(idle);
+        break;
+      case "node":
+        current.node = source.node;
+        current.ready = true;
+        attachManager(current, source.node);
+        notifyAttachment();
+        break;
+      case "options":
+        replaceState({ ...idle, status: "connecting" });
+        void createOwnedNode(current, source.options);
+        break;
+    }
+    return current;
+  };
+
+  const close = (current: Session) => {
+    if (current.closed) return;
+    current.closed = true;
+    current.detachManager?.(true);
+    const wasShown = current.ready;
+    current.ready = false;
+    if (current.source.kind === "options" && current.node) stopQuietly(current.node);
+    if (wasShown) notifyAttachment();
+  };
+
+  const updateManagerOptions = (current: Session, managerOptions: CreatePeerManagerOptions) => {
+    if (current.managerOptions === managerOptions) return;
+    current.managerOptions = managerOptions;
+    // Node not ready yet: the new options apply when it is. Ready: a new manager on the same
+    // node (the core has no setter for requirements); the node and its connections stay.
+    if (!current.ready || current.node === undefined) return;
+    current.detachManager?.(false);
+    attachManager(current, current.node);
+    notifyAttachment();
+  };
+
+  const warnIfOnlyFunctionsChanged = (previous: NodeSource, next: NodeSource) => {
+    if (warnedAboutFunctionIdentity || !isDevelopment() || !differsOnlyByFunctionIdentity(previous, next)) return;
+    warnedAboutFunctionIdentity = true;
+    console.warn(
+      "[waku-peers] <WakuPeersProvider options> changed only by the identity of a function " +
+        "(for example an inline `bootstrap({...})` in libp2p.peerDiscovery), so the node was recreated. " +
+        "Create such values once (module scope or useMemo) to keep the node across renders.",
+    );
+  };
+
+  return {
+    store,
+    getNode: () => (session?.ready ? session.node : undefined),
+    getManager: () => session?.manager,
+    subscribeAttachment(listener) {
+      attachmentListeners.add(listener);
+      return () => attachmentListeners.delete(listener);
+    },
+    onLostConnection(listener) {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
+    },
+    reconnect: (options) => safeReconnect(session?.manager, () => store.getState().status, options),
+    acquire(source, managerOptions) {
+      uses += 1;
+      if (session && !session.closed && isSameNodeSource(session.source, source)) {
+        updateManagerOptions(session, managerOptions);
+        return;
+      }
+      if (session) {
+        warnIfOnlyFunctionsChanged(session.source, source);
+        close(session);
+      }
+      session = open(source, managerOptions);
+    },
+    release() {
+      uses = Math.max(0, uses - 1);
+      queueMicrotask(() => {
+        if (uses > 0 || session === undefined) return;
+        close(session);
+        session = undefined;
+      });
+    },
+  };
+}
+
+function stopQuietly(node: LightNode): void {
+  // A node that fails to stop has nothing left to tell the UI; never an unhandled rejection.
+  try {
+    void node.stop().catch(() => {});
+  } catch {
+    // stop() threw synchronously: same reasoning.
+  }
+}
