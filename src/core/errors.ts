@@ -27,3 +27,9 @@ const TITLES: Record<WakuPeersErrorCode, string> = {
 export function isWakuPeersError(value: unknown): value is WakuPeersError {
   return value instanceof WakuPeersError;
 }
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

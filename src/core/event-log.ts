@@ -27,6 +27,11 @@ export class EventLog {
     this.#dirty = true;
   }
 
+  /** Events were pushed since the last snapshot. */
+  get unpublished(): boolean {
+    return this.#dirty;
+  }
+
   snapshot(): readonly PeerEvent[] {
     if (!this.#dirty) return this.#snapshot;
     const events: PeerEvent[] = [];

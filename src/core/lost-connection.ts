@@ -7,8 +7,13 @@ export interface LostConnectionTracker {
   readonly state: LostConnectionState;
   /** Feed every status change. */
   update(status: ConnectionStatus): void;
-  /** The manager gave up or stopped: `failed` if the loss was already signalled. */
+  /** The manager stopped: `failed` if the loss was already signalled. */
   fail(): void;
+  /**
+   * Automatic recovery gave up: `failed` — preceded by `lost` when the grace had not run out yet,
+   * so listeners always see a loss before its failure. Nothing before the first connection.
+   */
+  giveUp(): void;
   /** Drops the grace timer without signalling. */
   dispose(): void;
 }
@@ -47,10 +52,10 @@ export function createLostConnectionTracker(
       if (status === "connected") {
         everConnected = true;
         clearTimer();
-        if (state === "lost") signal("restored");
+        if (state === "lost" || state === "failed") signal("restored");
         return;
       }
-      if (!everConnected || state === "lost" || timer !== undefined) return;
+      if (!everConnected || state === "lost" || state === "failed" || timer !== undefined) return;
       timer = clock.setTimeout(() => {
         timer = undefined;
         signal("lost");
@@ -59,6 +64,12 @@ export function createLostConnectionTracker(
     fail() {
       clearTimer();
       if (state === "lost") signal("failed");
+    },
+    giveUp() {
+      clearTimer();
+      if (!everConnected || state === "failed") return;
+      if (state !== "lost") signal("lost");
+      signal("failed");
     },
     dispose() {
       clearTimer();

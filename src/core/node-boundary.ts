@@ -22,6 +22,8 @@ export interface ConnectionLike {
   /** Set by libp2p's connection monitor. */
   rtt?: number;
   timeline: { open: number; close?: number };
+  /** Closes the connection at once, without the graceful close a frozen peer never answers. */
+  abort?(error: Error): void;
 }
 
 /** A peer store entry. */
@@ -31,6 +33,8 @@ export interface PeerLike {
   protocols: string[];
   /** Discovery tags such as `bootstrap`, `peer-exchange`, `peer-cache`. */
   tags: { has(tag: string): boolean };
+  /** Known addresses (libp2p's peer store has them; fakes may not). */
+  addresses?: readonly { multiaddr: MultiaddrLike }[];
 }
 
 /** `peer:identify` detail. */
@@ -64,12 +68,14 @@ export interface Libp2pLike {
   peerStore: {
     get(peerId: PeerIdLike): Promise<PeerLike>;
     all(): Promise<PeerLike[]>;
+    /** Adds tags (e.g. `peer-cache`) to a known peer. */
+    merge?(peerId: PeerIdLike, data: { tags?: Record<string, { value?: number }> }): Promise<unknown>;
   };
   addEventListener<K extends NodeEventName>(type: K, listener: (event: NodeEventMap[K]) => void): void;
   removeEventListener<K extends NodeEventName>(type: K, listener: (event: NodeEventMap[K]) => void): void;
-  /** Dials now, bypassing the SDK's dial cooldowns. */
-  dial(peer: PeerIdLike, options?: { signal?: AbortSignal }): Promise<unknown>;
-  hangUp(peer: PeerIdLike): Promise<void>;
+  /** Dials now, bypassing the SDK's dial cooldowns. A multiaddr must end in `/p2p/<peer id>`. */
+  dial(peer: PeerIdLike | MultiaddrLike, options?: { signal?: AbortSignal }): Promise<unknown>;
+  hangUp(peer: PeerIdLike, options?: { signal?: AbortSignal }): Promise<void>;
   services: {
     ping?: { ping(peer: PeerIdLike, options?: { signal?: AbortSignal }): Promise<number> };
   };

@@ -26,7 +26,7 @@ export interface PeerRecord {
   storeReadPending: boolean;
   score: number;
   lastFailure: PeerFailure | undefined;
-  /** Round trip measured by the manager itself, used when libp2p has none. */
+  /** Round trip measured by our liveness pings: fresher than libp2p's (10 s monitor), so preferred. */
   measuredRttMs: number | undefined;
   /** The protocols this peer added to the counts at the last commit (0 while disconnected). */
   countedMask: number;
@@ -128,6 +128,13 @@ export class PeerTable {
     this.#dirty.add(record.id);
   }
 
+  /** A liveness ping answered in `rttMs`. */
+  setMeasuredRtt(record: PeerRecord, rttMs: number): void {
+    if (record.measuredRttMs === rttMs) return;
+    record.measuredRttMs = rttMs;
+    this.#dirty.add(record.id);
+  }
+
   isConnected(id: string): boolean {
     return this.#records.get(id)?.info?.connected === true;
   }
@@ -221,7 +228,7 @@ function buildPeerInfo(record: PeerRecord, connections: readonly ConnectionLike[
   const connected = connections.length > 0;
   let address: string | undefined;
   let connectedSince: number | undefined;
-  let rttMs: number | undefined;
+  let rttMs: number | undefined = record.measuredRttMs;
   for (const connection of connections) {
     if (connectedSince === undefined || connection.timeline.open < connectedSince) {
       connectedSince = connection.timeline.open;
@@ -230,7 +237,7 @@ function buildPeerInfo(record: PeerRecord, connections: readonly ConnectionLike[
     rttMs ??= connection.rtt;
   }
   // Once disconnected, the last measured round trip is still the best figure there is.
-  rttMs ??= record.measuredRttMs ?? (connected ? undefined : previous?.rttMs);
+  rttMs ??= connected ? undefined : previous?.rttMs;
   const protocols = protocolNamesFromMask(record.protocolMask) as PeerInfo["protocols"];
   const tags = tagNamesFromMask(record.tagMask) as PeerInfo["tags"];
   if (

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from "./clock.js";
+import { errorMessage } from "./errors.js";
 import type { DialCandidate } from "./dial-candidates.js";
 import type { Libp2pLike } from "./node-boundary.js";
 import type { ConnectionStatus, ReconnectProgress, ReconnectResult } from "./types.js";
@@ -100,7 +101,7 @@ export function runReconnect(context: ReconnectContext, run: ReconnectRun, stopS
         progress.dialed++;
         context.progress({ ...progress });
         try {
-          await context.libp2p.dial(candidate.peerId, { signal: dials.signal });
+          await context.libp2p.dial(candidate.target, { signal: dials.signal });
           progress.succeeded++;
         } catch (error) {
           // A dial we aborted ourselves is no failure of the peer.
@@ -115,7 +116,4 @@ export function runReconnect(context: ReconnectContext, run: ReconnectRun, stopS
   }
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+export { errorMessage };

@@ -1,11 +1,11 @@
 import { FAILURE_PENALTY, MAX_SCORE, MIN_SCORE, SUCCESS_REWARD } from "./constants.js";
 
 /**
- * Deliberately simple for now: a failure costs more than a success earns, so a flaky peer drifts
- * down. Peer replacement below a threshold builds on this.
+ * A failure costs more than a success earns, so a flaky peer drifts down; below the policy's
+ * threshold it is replaced (see `peer-policy.ts`). Stronger evidence may cost more (`penalty`).
  */
-export function scoreAfterFailure(score: number): number {
-  return clampScore(score - FAILURE_PENALTY);
+export function scoreAfterFailure(score: number, penalty: number = FAILURE_PENALTY): number {
+  return clampScore(score - penalty);
 }
 
 export function scoreAfterSuccess(score: number): number {
@@ -14,4 +14,8 @@ export function scoreAfterSuccess(score: number): number {
 
 export function clampScore(score: number): number {
   return Math.min(MAX_SCORE, Math.max(MIN_SCORE, score));
+}
+
+export function isBelowThreshold(score: number, threshold: number): boolean {
+  return score < threshold;
 }

@@ -11,6 +11,8 @@ export interface StatusInput {
   everConnected: boolean;
   /** The environment's hint. */
   online: boolean;
+  /** Automatic recovery gave up (configured give-up time passed). */
+  gaveUp?: boolean;
 }
 
 /**
@@ -22,18 +24,22 @@ export interface StatusInput {
  * | stopped                                 | `disconnected` |
  * | not started                             | `idle`         |
  * | every requirement met                   | `connected`    |
+ * | retrying given up, a requirement unmet  | `disconnected` |
  * | some service peers, a requirement unmet | `degraded`     |
  * | no service peer, device says offline    | `offline`      |
  * | no service peer, never connected        | `connecting`   |
  * | no service peer, was connected          | `reconnecting` |
  *
  * "Was connected" decides connecting vs reconnecting (the Liveblocks habit): the UI can say
- * "connecting…" on first load and "reconnecting…" after a loss.
+ * "connecting…" on first load and "reconnecting…" after a loss. After a give-up the status stays
+ * `disconnected` until `reconnect()` — unless the requirements are met again anyway (the SDK
+ * recovered on its own): the status never claims less than the truth.
  */
 export function deriveStatus(input: StatusInput): ConnectionStatus {
   if (input.stopped) return "disconnected";
   if (!input.started) return "idle";
   if (input.health === "healthy") return "connected";
+  if (input.gaveUp === true) return "disconnected";
   if (input.health === "degraded") return "degraded";
   if (!input.online) return "offline";
   return input.everConnected ? "reconnecting" : "connecting";

@@ -118,7 +118,10 @@ export type PeerEventType =
   | "peer:replaced"
   | "status"
   | "hint"
-  | "reconnect";
+  | "reconnect"
+  | "peer:liveness-failed"
+  | "peer:parked"
+  | "recovery";
 
 export interface PeerEvent {
   at: number;
@@ -157,6 +160,85 @@ export interface ReconnectResult {
   /** Peers dialed. */
   dialed: number;
   error?: string;
+  /**
+   * `reconnect({ hard: true })` only: re-discovery did not meet the requirements and the
+   * `recreateNode` callback was called (its outcome decides `ok`).
+   */
+  recreated?: boolean;
+}
+
+/** Liveness pings on connected service peers (libp2p ping protocol). */
+export interface LivenessOptions {
+  /** Time between two pings of one peer. Default 2 000 ms. */
+  intervalMs?: number;
+  /** A ping not answered within this is a miss: the connection is closed. Default 2 000 ms. */
+  timeoutMs?: number;
+}
+
+/** Backoff tiers of the automatic recovery (see `backoff.ts`). */
+export interface BackoffOptions {
+  /** Delays of attempts 0, 1, 2… in the fast phase; the last repeats. Default `[0, 250, 500, 1000]`. */
+  fastTiersMs?: readonly number[];
+  /** Length of the fast phase from the start of an outage. Default 60 000 ms. */
+  fastPhaseMs?: number;
+  /** Delays after the fast phase; the last repeats. Default `[2000, 5000, 10000, 20000, 30000]`. */
+  slowTiersMs?: readonly number[];
+  /** 0..1; a delay is drawn from [tier × (1 − jitter), tier]. Default 0.3. */
+  jitter?: number;
+}
+
+/** The automatic recovery loop. */
+export interface RecoveryOptions {
+  /** Dials started per tick. Default 4. */
+  maxDialsPerTick?: number;
+  /** A dial not connected by then is abandoned. Default 5 000 ms. */
+  dialTimeoutMs?: number;
+  /** First automatic tick after attach, unless a hint or a loss comes first. Default 2 000 ms. */
+  startupDelayMs?: number;
+  /**
+   * Give up after the requirements have been unmet this long: status `disconnected`, lost
+   * `failed`, until `reconnect()`. Default: never.
+   */
+  giveUpAfterMs?: number;
+  backoff?: BackoffOptions;
+}
+
+/** Which peers serve (js-waku issue 914). */
+export interface PeerPolicyOptions {
+  /** Bootstrap peers kept among the service peers once the others meet the requirements. Default 1. */
+  maxBootstrapServicePeers?: number;
+  /** A peer whose score falls below this is replaced. Default 50 (three failures from 100). */
+  replaceBelowScore?: number;
+  /** How long a replaced peer is not dialed again. Default 120 000 ms. */
+  quarantineMs?: number;
+}
+
+/** Where the peer cache lives: `localStorage`, `sessionStorage` or anything shaped like them. */
+export interface PeerCacheStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** Good peers remembered for a fast next start. */
+export interface PeerCacheOptions {
+  /** Default: `localStorage` where it exists and works, else nothing is remembered. */
+  storage?: PeerCacheStorage;
+  /** Default `"waku-peers:peer-cache:v1"`. */
+  key?: string;
+  /** Default 20. */
+  maxPeers?: number;
+  /** Entries not seen for this long are dropped. Default 7 days. */
+  maxAgeMs?: number;
+}
+
+/** Finds filter peers that accept subscriptions but never push (see `filter-canary.ts`). */
+export interface FilterCanaryOptions {
+  /** Time between rounds while all is well. Default 30 000 ms. */
+  intervalMs?: number;
+  /** First round after a subscription appears or changes peers, and the confirming round after a miss. Default 5 000 ms. */
+  firstDelayMs?: number;
+  /** How long a subscribed peer has to push the probe. Default 3 000 ms. */
+  timeoutMs?: number;
 }
 
 /** Options of {@link PeerManager}; every field has a shipped default. */
@@ -169,6 +251,20 @@ export interface PeerManagerOptions {
   reconnectTimeoutMs?: number;
   /** How long the status may stay away from `connected` before `lost` is signalled. Default 5 000 ms. */
   lostConnectionGraceMs?: number;
+  /** Liveness pings; `false` leaves detection to libp2p (about 13 s for a frozen peer). */
+  liveness?: LivenessOptions | false;
+  /** Automatic recovery; `false` leaves it to the SDK and `reconnect()`. */
+  recovery?: RecoveryOptions | false;
+  peerPolicy?: PeerPolicyOptions;
+  /** `false` remembers nothing. */
+  peerCache?: PeerCacheOptions | false;
+  /** `false` disables the canary; protocol failures the SDK reports still count. */
+  filterCanary?: FilterCanaryOptions | false;
+  /**
+   * The node's bootstrap multiaddrs (as given to `createLightNode`): recognised as bootstrap
+   * peers even after the peer store forgets the tag, and dialed again by `reconnect({ hard: true })`.
+   */
+  bootstrapPeers?: readonly string[];
 }
 
 /**

@@ -8,6 +8,10 @@
  *   fake.scriptDial("B", "ok");                      // or "fail", "hang", or a sequence
  *   const manager = createPeerManager(fake.node);
  *
+ * Like libp2p, `dial` accepts a peer id or a multiaddr ending in `/p2p/<id>`, consults the
+ * connection gater (`libp2p.components.connectionGater.denyDialPeer`), and connections can be
+ * aborted (`connection.abort(err)`).
+ *
  * Events are dispatched synchronously, in libp2p's order, with the details libp2p gives:
  * `connection:open` → `peer:connect` → `peer:update` → `peer:identify` on connect, and
  * `connection:close` → `peer:disconnect` on disconnect. Like libp2p's, the peer store keeps a
@@ -76,6 +80,12 @@ interface StoredPeer {
 
 export interface FakeConnection extends ConnectionLike {
   remotePeer: FakePeerId;
+  abort(error: Error): void;
+}
+
+/** libp2p's connection gater, as `libp2p.components.connectionGater`. */
+export interface FakeConnectionGater {
+  denyDialPeer?: (peerId: PeerIdLike) => boolean | Promise<boolean>;
 }
 
 type Listener = (event: CustomEvent<unknown>) => void;
@@ -85,8 +95,14 @@ let connectionCounter = 0;
 export class FakeLibp2p implements Libp2pLike {
   readonly peerId: FakePeerId;
   readonly services: Libp2pLike["services"] = {};
-  /** Peer ids passed to `dial`, in call order. */
+  /** libp2p keeps its gater here (not in its public typings); the dial gate wraps it. */
+  readonly components: { connectionGater: FakeConnectionGater } = {
+    connectionGater: { denyDialPeer: async () => false },
+  };
+  /** Peer ids passed to `dial`, in call order (also the denied ones). */
   readonly dials: string[] = [];
+  /** Peer ids whose dial the connection gater denied. */
+  readonly deniedDials: string[] = [];
   readonly #target = new EventTarget();
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #connections = new Map<string, FakeConnection[]>();
@@ -104,6 +120,10 @@ export class FakeLibp2p implements Libp2pLike {
       return snapshot(peer);
     },
     all: async (): Promise<PeerLike[]> => [...this.#store.values()].map(snapshot),
+    merge: async (peerId: PeerIdLike, data: { tags?: Record<string, { value?: number }> }): Promise<unknown> => {
+      this.update(peerId.toString(), { tags: Object.keys(data.tags ?? {}) as PeerTag[] });
+      return undefined;
+    },
   };
 
   getConnections(peerId?: PeerIdLike): ConnectionLike[] {
@@ -132,8 +152,12 @@ export class FakeLibp2p implements Libp2pLike {
   }
 
   async dial(peer: PeerIdLike, options?: { signal?: AbortSignal }): Promise<unknown> {
-    const id = peer.toString();
+    const id = dialedId(peer);
     this.dials.push(id);
+    if ((await this.components.connectionGater.denyDialPeer?.(this.#store.get(id)?.id ?? new FakePeerId(id))) === true) {
+      this.deniedDials.push(id);
+      throw Object.assign(new Error(`dial to ${id} denied by the connection gater`), { name: "DialDeniedError" });
+    }
     const script = this.#dialScripts.get(id);
     const outcome = script === undefined ? "fail" : (script.outcomes.length > 1 ? script.outcomes.shift() : script.outcomes[0]);
     const signal = options?.signal;
@@ -175,6 +199,7 @@ export class FakeLibp2p implements Libp2pLike {
       status: "open",
       rtt: options.rttMs,
       timeline: { open: options.openedAt ?? Date.now() },
+      abort: () => this.closeConnection(connection),
     };
     const existing = this.#connections.get(id) ?? [];
     this.#connections.set(id, [...existing, connection]);
@@ -205,6 +230,20 @@ export class FakeLibp2p implements Libp2pLike {
       this.emit("connection:close", connection);
     }
     this.emit("peer:disconnect", connections[0]!.remotePeer);
+  }
+
+  /** Closes one connection (as `abort` does); `peer:disconnect` when it was the last. */
+  closeConnection(connection: FakeConnection): void {
+    const id = connection.remotePeer.toString();
+    const connections = this.#connections.get(id) ?? [];
+    if (!connections.includes(connection)) return;
+    const rest = connections.filter((candidate) => candidate !== connection);
+    if (rest.length === 0) this.#connections.delete(id);
+    else this.#connections.set(id, rest);
+    connection.status = "closed";
+    connection.timeline.close = Date.now();
+    this.emit("connection:close", connection);
+    if (rest.length === 0) this.emit("peer:disconnect", connection.remotePeer);
   }
 
   /** A peer store write (`peer:update`), e.g. a tag added by discovery. */
@@ -276,6 +315,15 @@ export function createFakeNode(options: { selfId?: string } = {}): FakeNode {
     },
     listenerCount: (type) => libp2p.listenerCount(type),
   };
+}
+
+/** A peer id, or a multiaddr naming one (`…/p2p/<id>`), as libp2p's `dial` takes them. */
+function dialedId(peer: PeerIdLike): string {
+  const getPeerId = (peer as { getPeerId?: () => string | null }).getPeerId;
+  if (typeof getPeerId === "function") return getPeerId.call(peer) ?? peer.toString();
+  const text = peer.toString();
+  const index = text.lastIndexOf("/p2p/");
+  return index >= 0 ? text.slice(index + 5) : text;
 }
 
 function toCodecs(protocols: readonly FakeProtocol[]): string[] {

@@ -19,8 +19,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Keeps candidates in peer store order, and leaves recovery to the manual lever these tests are about. */
+const inOrder = (): number => 0.999999;
+
 async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}) {
-  manager = createPeerManager(fake.node, options);
+  manager = createPeerManager(fake.node, { random: inOrder, recovery: false, ...options });
   await settle();
   return manager;
 }
@@ -221,5 +224,95 @@ describe("reconnect()", () => {
     await vi.advanceTimersByTimeAsync(10);
     await result;
     expect(manager.store.getState().peers.A?.lastFailure).toMatchObject({ protocol: "dial", reason: "dial to A failed" });
+  });
+});
+
+describe("reconnect({ hard: true })", () => {
+  const BOOT = "/ip4/127.0.0.1/tcp/1/ws/p2p/boot";
+  const asAddress = (address: string) => ({ toString: () => address });
+
+  it("dials the configured bootstrap peers again, even ones the peer store never had", async () => {
+    const fake = createFakeNode();
+    fake.scriptDial("boot", "ok");
+    const manager = await start(fake, { bootstrapPeers: [BOOT], parseMultiaddr: asAddress });
+    const result = manager.reconnect({ hard: true, timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    await result;
+    expect(fake.dials).toContain("boot");
+  });
+
+  it("lets parked bootstrap peers back in", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("boot1", { protocols: [...FULL], tags: ["bootstrap"], openedAt: 1 });
+    fake.connectPeer("boot2", { protocols: [...FULL], tags: ["bootstrap"], openedAt: 2 });
+    fake.connectPeer("px1", { protocols: [...FULL] });
+    fake.connectPeer("px2", { protocols: [...FULL] });
+    const manager = await start(fake);
+    expect(manager.store.getState().peers.boot2?.connected).toBe(false);
+    void manager.reconnect({ hard: true, timeoutMs: 10 });
+    await settle();
+    expect(manager.store.getState().events.some((event) => event.detail === "released by a hard reconnect")).toBe(true);
+  });
+
+  it("recreates the node when re-discovery does not meet the requirements", async () => {
+    const fake = createFakeNode();
+    const recreateNode = vi.fn(async () => true);
+    const manager = await start(fake, { recreateNode });
+    const result = manager.reconnect({ hard: true, timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toMatchObject({ ok: true, recreated: true, durationMs: 100 });
+    expect(recreateNode).toHaveBeenCalledTimes(1);
+    expect((await result).error).toBeUndefined();
+    expect(manager.store.getState().events.map((event) => event.detail)).toEqual(
+      expect.arrayContaining(["hard reconnect started", "recreating the node", "node recreated in 100 ms"]),
+    );
+  });
+
+  it("does not recreate anything when discovery was enough, or for a soft reconnect", async () => {
+    const fake = createFakeNode();
+    fake.knowPeer("A", { protocols: [...FULL] });
+    fake.knowPeer("B", { protocols: [...FULL] });
+    fake.scriptDial("A", "ok");
+    fake.scriptDial("B", "ok");
+    const recreateNode = vi.fn();
+    const manager = await start(fake, { recreateNode });
+    await expect(manager.reconnect({ hard: true })).resolves.toMatchObject({ ok: true });
+    fake.disconnectPeer("A");
+    fake.scriptDial("A", "fail");
+    const soft = manager.reconnect({ timeoutMs: 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    await soft;
+    expect(recreateNode).not.toHaveBeenCalled();
+  });
+
+  it("reports a recreation that failed or said no, without rejecting", async () => {
+    for (const [recreateNode, error] of [
+      [async () => false, "recreateNode reported failure"],
+      [
+        async () => {
+          throw new Error("no network");
+        },
+        "recreating the node failed: no network",
+      ],
+    ] as const) {
+      const manager = await start(createFakeNode(), { recreateNode });
+      const result = manager.reconnect({ hard: true, timeoutMs: 10 });
+      await vi.advanceTimersByTimeAsync(10);
+      await expect(result).resolves.toMatchObject({ ok: false, recreated: true, error });
+      manager.stop();
+    }
+  });
+
+  it("says so when there is no recreateNode option", async () => {
+    const manager = await start(createFakeNode());
+    const result = manager.reconnect({ hard: true, timeoutMs: 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(result).resolves.toEqual({
+      ok: false,
+      status: "connecting",
+      durationMs: 10,
+      dialed: 0,
+      error: "requirements not met within 10 ms; no recreateNode option: the node was not recreated",
+    });
   });
 });

@@ -79,3 +79,65 @@ describe("manager options", () => {
     expect(thrownBy(() => createPeerManager(undefined as never)).code).toBe("INVALID_NODE");
   });
 });
+
+describe("detection, recovery and policy options", () => {
+  it("ship defaults that meet the issue's goals", () => {
+    const resolved = resolveOptions({ peerCache: { storage: { getItem: () => null, setItem: () => {} } } });
+    expect(resolved.liveness).toEqual({ intervalMs: 2_000, timeoutMs: 2_000 });
+    // A frozen peer is noticed within interval + timeout.
+    expect(resolved.liveness!.intervalMs + resolved.liveness!.timeoutMs).toBeLessThan(5_000);
+    expect(resolved.recovery).toMatchObject({ maxDialsPerTick: 4, dialTimeoutMs: 5_000, startupDelayMs: 2_000, giveUpAfterMs: undefined });
+    expect(resolved.recovery!.backoff).toEqual({ fastTiersMs: [0, 250, 500, 1_000], fastPhaseMs: 60_000, slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000], jitter: 0.3 });
+    expect(resolved.peerPolicy).toEqual({ maxBootstrapServicePeers: 1, replaceBelowScore: 50, quarantineMs: 120_000 });
+    expect(resolved.peerCache).toMatchObject({ key: "waku-peers:peer-cache:v1", maxPeers: 20 });
+    expect(resolved.filterCanary).toEqual({ intervalMs: 30_000, firstDelayMs: 5_000, timeoutMs: 3_000 });
+    expect(resolved.bootstrapPeers).toEqual([]);
+  });
+
+  it("turn features off with false", () => {
+    const resolved = resolveOptions({ liveness: false, recovery: false, peerCache: false, filterCanary: false });
+    expect([resolved.liveness, resolved.recovery, resolved.peerCache, resolved.filterCanary]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("remember nothing in Node, where there is no localStorage", () => {
+    // This file runs in happy-dom, which has one: hide it for the check.
+    const original = Object.getOwnPropertyDescriptor(globalThis, "localStorage");
+    Object.defineProperty(globalThis, "localStorage", { configurable: true, get: () => {
+      throw new Error("SecurityError");
+    } });
+    try {
+      expect(resolveOptions({}).peerCache?.storage).toBeUndefined();
+    } finally {
+      if (original) Object.defineProperty(globalThis, "localStorage", original);
+    }
+  });
+
+  it("refuse bad values, naming every one", () => {
+    const error = thrownBy(() =>
+      resolveOptions({
+        liveness: { intervalMs: 0, timeoutMs: -1 },
+        recovery: { maxDialsPerTick: 0, backoff: { jitter: 2, fastTiersMs: [] }, giveUpAfterMs: Number.NaN },
+        peerPolicy: { replaceBelowScore: 101 },
+        peerCache: { storage: {} as never, key: "" },
+        filterCanary: "yes" as never,
+        bootstrapPeers: [42] as never,
+        random: 1 as never,
+      }),
+    );
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.issues).toEqual([
+      "random must be a function, got 1",
+      "liveness.intervalMs must be a finite number of ms > 0, got 0",
+      "liveness.timeoutMs must be a finite number of ms > 0, got -1",
+      "recovery.giveUpAfterMs must be a finite number of ms >= 0, got NaN",
+      "recovery.maxDialsPerTick must be an integer >= 1, got 0",
+      "recovery.backoff.fastTiersMs must be a non-empty array of durations in ms, got an array",
+      "recovery.backoff.jitter must be a number from 0 to 1, got 2",
+      "peerPolicy.replaceBelowScore must be a number from 0 to 100, got 101",
+      "peerCache.storage must have getItem and setItem, got an object",
+      'peerCache.key must be a non-empty string, got ""',
+      "filterCanary must be an object or false, got \"yes\"",
+      "bootstrapPeers must be an array of multiaddr strings, got an array",
+    ]);
+  });
+});

@@ -1,0 +1,176 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
+import { createPeerManager } from "../../../src/core/create-peer-manager.js";
+import type { ManualEnvironment } from "../../../src/core/environment.js";
+import { manualEnvironment } from "../../../src/core/environment.js";
+import type { PeerIdLike } from "../../../src/core/node-boundary.js";
+import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
+import type { FakeNode } from "./_fake-node.js";
+import { createFakeNode } from "./_fake-node.js";
+import { settle } from "./_helpers.js";
+
+const FULL = ["lightPush", "filter", "store"] as const;
+
+type Behaviour = { kind: "answer"; rttMs: number } | { kind: "silent" } | { kind: "error"; name: string };
+
+/** libp2p's ping service, scripted per peer; it records who was pinged and never dials. */
+function installPing(fake: FakeNode) {
+  const behaviour = new Map<string, Behaviour>();
+  const pinged: string[] = [];
+  fake.libp2p.services.ping = {
+    ping(peer: PeerIdLike, options?: { signal?: AbortSignal }) {
+      const id = peer.toString();
+      pinged.push(id);
+      if (fake.libp2p.getConnections(peer).length === 0) throw new Error(`ping would dial ${id}`);
+      const script = behaviour.get(id) ?? { kind: "answer", rttMs: 7 };
+      return new Promise<number>((resolve, reject) => {
+        const abort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+        if (options?.signal?.aborted) return abort();
+        options?.signal?.addEventListener("abort", abort, { once: true });
+        if (script.kind === "answer") setTimeout(() => resolve(script.rttMs), script.rttMs);
+        if (script.kind === "error") setTimeout(() => reject(Object.assign(new Error(script.name), { name: script.name })), 1);
+      });
+    },
+  };
+  return { behaviour, pinged };
+}
+
+let manager: WakuPeerManager | undefined;
+let environment: ManualEnvironment;
+beforeEach(() => {
+  vi.useFakeTimers();
+  environment = manualEnvironment();
+});
+afterEach(() => {
+  manager?.stop();
+  manager = undefined;
+  vi.useRealTimers();
+});
+
+async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}): Promise<WakuPeerManager> {
+  manager = createPeerManager(fake.node, { environment, recovery: false, peerCache: false, filterCanary: false, ...options });
+  await settle();
+  return manager;
+}
+
+function threePeers(): FakeNode {
+  const fake = createFakeNode();
+  for (const id of ["A", "B", "C"]) fake.connectPeer(id, { protocols: [...FULL] });
+  return fake;
+}
+
+describe("liveness pings", () => {
+  it("drop a frozen peer within interval + timeout (4 s with the shipped defaults) and blame it", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    const manager = await start(fake);
+    // The worst moment to freeze: just after B answered a round (rounds start every 2 s).
+    await vi.advanceTimersByTimeAsync(2_010);
+    ping.behaviour.set("B", { kind: "silent" });
+    const frozenAt = Date.now();
+    await vi.advanceTimersByTimeAsync(3_989);
+    expect(manager.store.getState().peers.B?.connected).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    const state = manager.store.getState();
+    expect(Date.now() - frozenAt).toBeLessThanOrEqual(4_000);
+    expect(state.peers.B?.connected).toBe(false);
+    expect(state.health.lightPush.connected).toBe(2);
+    expect(state.peers.B?.score).toBe(80);
+    expect(state.peers.B?.lastFailure).toMatchObject({ protocol: "ping", reason: "no ping answer within 2000 ms" });
+    expect(state.events.some((event) => event.type === "peer:liveness-failed" && event.peerId === "B")).toBe(true);
+    expect(state.peers.A?.connected).toBe(true);
+  });
+
+  it("record the measured round trip in the peer table, fresher than libp2p's own figure", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL], rttMs: 500 });
+    const ping = installPing(fake);
+    ping.behaviour.set("A", { kind: "answer", rttMs: 12 });
+    const manager = await start(fake);
+    expect(manager.store.getState().peers.A?.rttMs).toBe(500);
+    await vi.advanceTimersByTimeAsync(2_012);
+    expect(manager.store.getState().peers.A?.rttMs).toBe(12);
+  });
+
+  it("only ping peers with an open connection that serve a Waku protocol: a poll never dials", async () => {
+    const fake = threePeers();
+    fake.connectPeer("plain", { protocols: [] });
+    fake.knowPeer("known", { protocols: [...FULL] });
+    const ping = installPing(fake);
+    await start(fake);
+    fake.disconnectPeer("C");
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(ping.pinged.sort()).toEqual(["A", "B"]);
+  });
+
+  it("blame nobody when nobody answers (our own network) but still drop the dead connections", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(4_000);
+    const state = manager.store.getState();
+    expect(state.status).toBe("reconnecting");
+    expect(Object.values(state.peers).map((peer) => peer.score)).toEqual([100, 100, 100]);
+  });
+
+  it("blame nobody while the device says offline", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("B", { kind: "silent" });
+    const manager = await start(fake);
+    environment.setOnline(false);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(manager.store.getState().peers.B).toMatchObject({ connected: false, score: 100 });
+  });
+
+  it("count only silence as a miss: a ping that fails fast (stream limit, no ping protocol) drops nothing", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("A", { kind: "error", name: "TooManyOutboundProtocolStreamsError" });
+    ping.behaviour.set("B", { kind: "error", name: "UnsupportedProtocolError" });
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(Object.values(manager.store.getState().peers).every((peer) => peer.connected)).toBe(true);
+    // B has no ping protocol: it is not asked again while connected.
+    expect(ping.pinged.filter((id) => id === "B")).toHaveLength(1);
+    expect(ping.pinged.filter((id) => id === "A").length).toBeGreaterThan(1);
+  });
+
+  it("ping at once on a hint (a resumed laptop's sockets are often dead)", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    await start(fake);
+    environment.emit("resume");
+    await settle();
+    expect(ping.pinged.sort()).toEqual(["A", "B", "C"]);
+  });
+
+  it("follow the configured interval and timeout, and can be turned off", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("A", { kind: "silent" });
+    const manager = await start(fake, { liveness: { intervalMs: 500, timeoutMs: 300 } });
+    await vi.advanceTimersByTimeAsync(800);
+    expect(manager.store.getState().peers.A?.connected).toBe(false);
+
+    const quiet = threePeers();
+    const quietPing = installPing(quiet);
+    const off = createPeerManager(quiet.node, { environment: manualEnvironment(), liveness: false, recovery: false, peerCache: false });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(quietPing.pinged).toEqual([]);
+    off.stop();
+  });
+
+  it("abort pings in flight and leave no timer on stop()", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("A", { kind: "silent" });
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(2_050); // B and C answered; A's ping is in flight
+    manager.stop();
+    await settle();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,255 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { DEFAULT_PEER_CACHE_KEY } from "../../../src/core/constants.js";
+import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
+import { createPeerManager } from "../../../src/core/create-peer-manager.js";
+import { manualEnvironment } from "../../../src/core/environment.js";
+import { parseMultiaddr } from "../../../src/core/multiaddr.js";
+import type { CachedPeer } from "../../../src/core/peer-cache.js";
+import { isValidAddress, isValidPeerId, loadPeerCache, mergeCachedPeers, savePeerCache } from "../../../src/core/peer-cache.js";
+import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
+import type { PeerCacheStorage } from "../../../src/core/types.js";
+import type { FakeNode } from "./_fake-node.js";
+import { createFakeNode } from "./_fake-node.js";
+import { settle } from "./_helpers.js";
+
+// Real peer ids (generated once): Waku nodes use secp256k1 keys (16Uiu2…), js-libp2p Ed25519 (12D3KooW…).
+const ED = "12D3KooWBXetHuM4fukee9bXDDqCdpDdRBF9tGayFYv3nmS3Voe1";
+const P1 = "16Uiu2HAmNiZiXwoSnMSDT2VvyLHFUUy6pmgKpaTLk2PhGAkZxYem";
+const P2 = "16Uiu2HAkywjpmHkDkNYrQuwCwmS5H3DB8tTrB7VhRYgug6F4mLQY";
+const P3 = "16Uiu2HAkyrY6FZkwMRAMJCs8uDMg372u7T4m8qe3Hk72EpC928oB";
+const BOOT = "16Uiu2HAmDCvCnYLehf1b4Xzfo3Xbivng26uXKUmrTVyRvLszFhin";
+const FULL = ["lightPush", "filter", "store"] as const;
+const NOW = 1_800_000_000_000;
+const addr = (id: string, port = 60_000) => `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${id}`;
+const limits = { maxPeers: 20, maxAgeMs: 7 * 24 * 3_600_000, now: NOW, parseMultiaddr };
+
+function memoryStorage(initial?: string): PeerCacheStorage & { items: Map<string, string>; writes: number } {
+  const items = new Map<string, string>();
+  if (initial !== undefined) items.set(DEFAULT_PEER_CACHE_KEY, initial);
+  const storage = {
+    items,
+    writes: 0,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => {
+      storage.writes++;
+      items.set(key, value);
+    },
+  };
+  return storage;
+}
+
+const entry = (id: string, patch: Partial<CachedPeer> = {}): CachedPeer => ({ id, addrs: [addr(id)], lastSeen: NOW - 1_000, score: 100, ...patch });
+const stored = (peers: unknown[], v: unknown = 1) => JSON.stringify({ v, peers });
+
+describe("peer cache format", () => {
+  it("round-trips valid entries, newest first, bounded", () => {
+    const storage = memoryStorage();
+    expect(savePeerCache(storage, DEFAULT_PEER_CACHE_KEY, [entry(P1, { lastSeen: NOW - 5_000 }), entry(P2, { lastSeen: NOW - 1 }), entry(ED)])).toBeUndefined();
+    expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => peer.id)).toEqual([P2, ED, P1]);
+    expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, { ...limits, maxPeers: 2 })).toHaveLength(2);
+  });
+
+  it("recognises real peer ids and refuses look-alikes", () => {
+    for (const id of [ED, P1, P2]) expect(isValidPeerId(id)).toBe(true);
+    for (const id of ["", "16Uiu2HA", `${P1}x`, P1.slice(0, -1), P1.replace("m", "0"), `Qm${"l".repeat(44)}`, 42, null, { toString: () => P1 }]) {
+      expect(isValidPeerId(id)).toBe(false);
+    }
+  });
+
+  it("accepts only sane multiaddrs that name the peer", () => {
+    expect(isValidAddress(addr(P1), P1, parseMultiaddr)).toBe(true);
+    expect(isValidAddress(`/dns4/node.example/tcp/443/wss/p2p/${P1}`, P1, parseMultiaddr)).toBe(true);
+    for (const bad of [
+      addr(P2), // another peer's address
+      `/ip4/127.0.0.1/tcp/1/ws`, // names no peer
+      `/ip4/1.2.3.4/tcp/1/ws/p2p/${P2}/p2p-circuit/p2p/${P1}`, // relayed
+      `/ip4/127.0.0.1/tcp/1/ws/${"x".repeat(400)}/p2p/${P1}`,
+      `/ip4/127.0.0.1/tcp/1/ws /p2p/${P1}`,
+      `/ip4/999.0.0.1/tcp/1/ws/p2p/${P1}`, // multiaddr refuses it
+      `/nonsense/p2p/${P1}`,
+      `http://127.0.0.1/p2p/${P1}`,
+      42,
+    ]) {
+      expect(isValidAddress(bad, P1, parseMultiaddr), String(bad)).toBe(false);
+    }
+  });
+
+  it("ignores anything that is not a v1 cache, whole, without throwing", () => {
+    for (const raw of ["", "{", "null", "[]", "42", '"text"', stored([entry(P1)], 2), stored([entry(P1)], "1"), JSON.stringify({ v: 1, peers: {} }), "x".repeat(100_000)]) {
+      expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits), raw.slice(0, 20)).toEqual([]);
+    }
+    const throwing: PeerCacheStorage = {
+      getItem: () => {
+        throw new Error("SecurityError");
+      },
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+    };
+    expect(loadPeerCache(throwing, DEFAULT_PEER_CACHE_KEY, limits)).toEqual([]);
+    expect(loadPeerCache(undefined, DEFAULT_PEER_CACHE_KEY, limits)).toEqual([]);
+    expect(savePeerCache(throwing, DEFAULT_PEER_CACHE_KEY, [])).toBe("QuotaExceededError");
+  });
+
+  it("skips each corrupted or hostile entry and keeps the valid ones", () => {
+    const raw = stored([
+      null,
+      7,
+      [P1],
+      { id: P1 },
+      { id: "not-an-id", addrs: [addr("not-an-id")], lastSeen: NOW, score: 100 },
+      { id: P1, addrs: [addr(P2)], lastSeen: NOW, score: 100 },
+      { id: P1, addrs: "nope", lastSeen: NOW, score: 100 },
+      { id: P1, addrs: [addr(P1)], lastSeen: -5, score: 100 },
+      { id: P1, addrs: [addr(P1)], lastSeen: NOW + 3 * 24 * 3_600_000, score: 100 },
+      { id: P1, addrs: [addr(P1)], lastSeen: NOW - 8 * 24 * 3_600_000, score: 100 },
+      { id: P1, addrs: [addr(P1)], lastSeen: "yesterday", score: 100 },
+      { id: P1, addrs: [addr(P1)], lastSeen: NOW, score: Number.POSITIVE_INFINITY },
+      { id: P1, addrs: [addr(P1)], lastSeen: NOW, score: "100" },
+      entry(P2),
+      { ...entry(P2), lastSeen: NOW - 10 }, // a duplicate id keeps the first
+      { ...entry(P3), score: 250, addrs: [addr(P3), `/bad/p2p/${P3}`, addr(P3, 1), addr(P3, 2), addr(P3, 3), addr(P3, 4)] },
+    ]).replace('"peers":[', '"peers":[{"__proto__":{"polluted":true},"id":"' + P1 + '"},');
+    const peers = loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits);
+    expect(peers.map((peer) => peer.id)).toEqual([P2, P3]);
+    expect(peers[1]).toMatchObject({ score: 100, addrs: [addr(P3), addr(P3, 1), addr(P3, 2)] });
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it("scans a bounded number of entries, however many are stored", () => {
+    const many = Array.from({ length: 5_000 }, () => ({ id: "x" }));
+    const raw = stored([...many, entry(P1)]);
+    expect(raw.length).toBeLessThan(64 * 1_024);
+    expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits)).toEqual([]);
+  });
+
+  it("merges current peers over remembered ones, drops excluded and aged ones", () => {
+    const merged = mergeCachedPeers(
+      [entry(P1, { lastSeen: NOW - 10 }), entry(P2, { lastSeen: NOW - 8 * 24 * 3_600_000 }), entry(P3, { lastSeen: NOW - 5 })],
+      [entry(P3, { lastSeen: NOW, addrs: [addr(P3, 7)] })],
+      (id) => id === P1,
+      limits,
+    );
+    expect(merged).toEqual([entry(P3, { lastSeen: NOW, addrs: [addr(P3, 7)] })]);
+  });
+});
+
+describe("peer cache in the manager", () => {
+  let manager: WakuPeerManager | undefined;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    manager?.stop();
+    manager = undefined;
+    vi.useRealTimers();
+  });
+
+  async function start(fake: FakeNode, storage: PeerCacheStorage, options: CreatePeerManagerOptions = {}) {
+    manager = createPeerManager(fake.node, {
+      environment: manualEnvironment(),
+      liveness: false,
+      random: () => 0.999999,
+      peerCache: { storage },
+      bootstrapPeers: [addr(BOOT, 1)],
+      ...options,
+    });
+    await settle();
+    return manager;
+  }
+
+  it("remembers connected non-bootstrap service peers, debounced, and only when the set changes", async () => {
+    const storage = memoryStorage();
+    const fake = createFakeNode();
+    fake.connectPeer(BOOT, { protocols: [...FULL], tags: ["bootstrap"], address: addr(BOOT, 1) });
+    fake.connectPeer(P1, { protocols: [...FULL], address: addr(P1, 2) });
+    fake.connectPeer(P2, { protocols: ["store"], address: "/ip4/127.0.0.1/tcp/3/ws" });
+    fake.connectPeer(P3, { protocols: [], address: addr(P3, 4) });
+    await start(fake, storage);
+    expect(storage.writes).toBe(0);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const saved = JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!) as { v: number; peers: CachedPeer[] };
+    expect(saved.v).toBe(1);
+    expect(saved.peers.map((peer) => [peer.id, peer.addrs])).toEqual([
+      [P1, [addr(P1, 2)]],
+      [P2, [`/ip4/127.0.0.1/tcp/3/ws/p2p/${P2}`]],
+    ]);
+    fake.updatePeer(P1, { tags: ["peer-exchange"] });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(storage.writes).toBe(1);
+  });
+
+  it("dials remembered peers first, at once, and tags them peer-cache", async () => {
+    const storage = memoryStorage(stored([entry(P1), entry(P2)]));
+    const fake = createFakeNode();
+    fake.knowPeer(BOOT, { protocols: [...FULL], tags: ["bootstrap"] });
+    fake.scriptDial(P1, "ok");
+    fake.scriptDial(P2, "ok");
+    const manager = await start(fake, storage);
+    expect([...fake.dials].sort()).toEqual([P1, P2].sort());
+    fake.identifyPeer(P1, [...FULL]);
+    fake.identifyPeer(P2, [...FULL]);
+    await settle();
+    const state = manager.store.getState();
+    expect(state.status).toBe("connected");
+    expect(state.peers[P1]?.tags).toContain("peer-cache");
+  });
+
+  it("starts normally from a garbage cache: no throw, no dial, and a valid cache written over it", async () => {
+    const storage = memoryStorage("\u0000{garbage");
+    const fake = createFakeNode();
+    fake.connectPeer(P1, { protocols: [...FULL], address: addr(P1) });
+    await start(fake, storage);
+    expect(fake.dials).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!).peers[0].id).toBe(P1);
+  });
+
+  it("reports a storage that refuses writes as lastError, without throwing", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer(P1, { protocols: [...FULL], address: addr(P1) });
+    const storage: PeerCacheStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+    };
+    const manager = await start(fake, storage);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(manager.store.getState().lastError).toBe("peer cache not saved: QuotaExceededError");
+  });
+
+  it("forgets a replaced peer at once", async () => {
+    const storage = memoryStorage();
+    const fake = createFakeNode();
+    fake.connectPeer(P1, { protocols: [...FULL], address: addr(P1) });
+    fake.connectPeer(P2, { protocols: [...FULL], address: addr(P2) });
+    const manager = await start(fake, storage);
+    await vi.advanceTimersByTimeAsync(2_000);
+    for (let i = 0; i < 3; i++) manager.reportFailure(P1, "lightPush", "rejected");
+    await settle();
+    const saved = JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!) as { peers: CachedPeer[] };
+    expect(saved.peers.map((peer) => peer.id)).toEqual([P2]);
+  });
+
+  it("writes a pending save on stop()", async () => {
+    const storage = memoryStorage();
+    const fake = createFakeNode();
+    fake.connectPeer(P1, { protocols: [...FULL], address: addr(P1) });
+    const manager = await start(fake, storage);
+    manager.stop();
+    expect(JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!).peers[0].id).toBe(P1);
+  });
+
+  it("can be turned off", async () => {
+    const storage = memoryStorage(stored([entry(P1)]));
+    const fake = createFakeNode();
+    fake.connectPeer(P2, { protocols: [...FULL], address: addr(P2) });
+    await start(fake, storage, { peerCache: false });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(storage.writes).toBe(0);
+    expect(fake.dials).not.toContain(P1);
+  });
+});
