@@ -47,7 +47,7 @@ export type RecreateNode = () => Promise<boolean | void> | boolean | void;
 export interface CreatePeerManagerOptions extends PeerManagerOptions {
   /** Time source and timers. Default: the real clock. */
   clock?: Clock;
-  /** Connectivity hints. Default: always online, no signals. */
+  /** Connectivity hints. Default: `browserEnvironment()` (window events when there is a window; none in Node or SSR). */
   environment?: Environment;
   /** Parallel dials during `reconnect()`. Default 3. */
   dialConcurrency?: number;

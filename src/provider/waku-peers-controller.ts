@@ -64,6 +64,8 @@ interface Session {
   manager: PeerManager | undefined;
   /** Stops the manager and unhooks it from the store; `keepFinalState` mirrors its final state. */
   detachManager: ((keepFinalState: boolean) => void) | undefined;
+  /** Owned nodes: settles with whether the node was created and started. */
+  starting: Promise<boolean> | undefined;
   closed: boolean;
 }
 
@@ -102,10 +104,32 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
     });
   };
 
+  /**
+   * What the manager gets beyond the app's policy props: for a node we create, the bootstrap
+   * addresses it was given (so a hard reconnect can dial them again) and a way to recreate it.
+   */
+  const effectiveManagerOptions = (current: Session): CreatePeerManagerOptions => {
+    if (current.source.kind !== "options") return current.managerOptions;
+    return {
+      bootstrapPeers: current.source.options.bootstrapPeers,
+      recreateNode: () => recreateOwnedNode(current),
+      ...current.managerOptions,
+    };
+  };
+
+  /** The last resort of `reconnect({ hard: true })`: a fresh node from the same options. */
+  const recreateOwnedNode = (current: Session): Promise<boolean> => {
+    if (current.closed || session !== current) return Promise.resolve(false);
+    close(current);
+    const next = open(current.source, current.managerOptions);
+    session = next;
+    return next.starting ?? Promise.resolve(false);
+  };
+
   const attachManager = (current: Session, node: LightNode) => {
     let manager: PeerManager;
     try {
-      manager = createPeerManager(node, current.managerOptions);
+      manager = createPeerManager(node, effectiveManagerOptions(current));
     } catch (error) {
       failSession(current, error);
       return;
@@ -126,23 +150,28 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
     };
   };
 
-  const createOwnedNode = async (current: Session, options: CreateNodeOptions) => {
+  const createOwnedNode = async (current: Session, options: CreateNodeOptions): Promise<boolean> => {
     try {
       // createLightNode writes into the options it is given (discovery lists), and starting is
       // ours to decide: a node whose session closed meanwhile is never started.
       const node = await createLightNode({ ...cloneStructure(options), autoStart: false });
       current.node = node;
-      if (current.closed) return stopQuietly(node);
+      if (current.closed) {
+        stopQuietly(node);
+        return false;
+      }
       await node.start();
-      if (current.closed) return; // close() already stopped it
+      if (current.closed) return false; // close() already stopped it
       current.ready = true;
       attachManager(current, node);
       notifyAttachment();
+      return true;
     } catch (error) {
-      if (current.closed) return;
+      if (current.closed) return false;
       if (current.node) stopQuietly(current.node);
       current.node = undefined;
       failSession(current, error);
+      return false;
     }
   };
 
@@ -154,6 +183,7 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
       ready: false,
       manager: undefined,
       detachManager: undefined,
+      starting: undefined,
       closed: false,
     };
     const idle = createIdleState(managerOptions.requirements);
@@ -169,7 +199,7 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
         break;
       case "options":
         replaceState({ ...idle, status: "connecting" });
-        void createOwnedNode(current, source.options);
+        current.starting = createOwnedNode(current, source.options);
         break;
     }
     return current;
