@@ -6,6 +6,8 @@ export interface MachineInfo {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the run started: figures from a busy machine are noisy. */
+  loadAverage: number;
   date: string;
 }
 
@@ -16,6 +18,7 @@ export function describeMachine(): MachineInfo {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
     date: new Date().toISOString(),
   };
 }

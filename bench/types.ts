@@ -13,11 +13,18 @@ export interface BenchRow {
   met: boolean;
   /** Free text: trials, spread, what the baseline is. */
   note?: string;
+  /** `ours` hit the benchmark's time cap: the real figure is at least this. */
+  oursCapped?: boolean;
+  /** `baseline` hit the benchmark's time cap: the real figure is at least this (so the ratio is too). */
+  baselineCapped?: boolean;
 }
 
 export interface BenchContext {
   /** Tiny parameters: proves each benchmark runs, measures nothing worth quoting. */
   smoke: boolean;
+  /** `--trials N`: overrides the trial count of every benchmark that repeats trials. */
+  trials: number | undefined;
+  /** Progress for humans; goes to stderr so stdout stays the table or the JSON. */
   log(message: string): void;
 }
 
@@ -38,4 +45,39 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A timed measurement that may have hit its cap (then `value` is the cap: a lower bound). */
+export interface Sample {
+  value: number;
+  capped: boolean;
+}
+
+/**
+ * The median of samples some of which may be capped. Every cap of one benchmark is the same
+ * figure, the largest it can record, so capped samples sort last: the median is exact unless a
+ * middle sample is capped, and then it is a lower bound.
+ */
+export function medianSample(samples: readonly Sample[]): Sample {
+  if (samples.length === 0) throw new Error("median of nothing");
+  const sorted = [...samples].sort((a, b) => a.value - b.value || Number(a.capped) - Number(b.capped));
+  const middle = Math.floor(sorted.length / 2);
+  const picked = sorted.length % 2 === 1 ? [sorted[middle]!] : [sorted[middle - 1]!, sorted[middle]!];
+  return {
+    value: picked.reduce((sum, sample) => sum + sample.value, 0) / picked.length,
+    capped: picked.some((sample) => sample.capped),
+  };
+}
+
+/** "min–max" of samples, with ≥ on capped ones, for notes. */
+export function spread(samples: readonly Sample[], digits = 1): string {
+  const show = (sample: Sample) => `${sample.capped ? "≥" : ""}${sample.value.toFixed(digits)}`;
+  const sorted = [...samples].sort((a, b) => a.value - b.value);
+  if (sorted.length === 1) return show(sorted[0]!);
+  return `${show(sorted[0]!)}–${show(sorted[sorted.length - 1]!)}`;
+}
+
+/** Trials to run: `--trials` when given, else one in smoke mode, else the benchmark's own default. */
+export function trialCount(context: BenchContext, full: number): number {
+  return context.trials ?? (context.smoke ? 1 : full);
 }

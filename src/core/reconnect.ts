@@ -29,9 +29,15 @@ export interface ReconnectContext {
 
 /**
  * One manual reconnect: dial the candidates with bounded concurrency (a failed dial simply frees
- * its slot for the next candidate; `dialed` counts dials started, `succeeded` those that connected) and resolve as soon as the requirements are met, or with
- * `ok: false` when the timeout passes or `stopSignal` aborts. Never rejects. Dials still in
- * flight when it resolves are aborted, so a met requirement does not keep opening connections.
+ * its slot for the next candidate; `dialed` counts dials started, `succeeded` those that
+ * connected) and resolve as soon as the requirements are met, or with `ok: false` when the
+ * timeout passes or `stopSignal` aborts. Never rejects. Dials still in flight when it resolves
+ * are aborted, so a met requirement does not keep opening connections.
+ *
+ * When the requirements are already met, the user still pressed "reconnect": known service peers
+ * that are not connected (a node that came back, say) are re-dialed now instead of waiting out
+ * the SDK's cooldowns, and the run resolves once that round has settled. Bootstrap peers are left
+ * out of that round: the peer policy would only hang a surplus one up again.
  */
 export function runReconnect(context: ReconnectContext, run: ReconnectRun, stopSignal: AbortSignal): Promise<ReconnectResult> {
   const { clock } = context;
@@ -62,9 +68,9 @@ export function runReconnect(context: ReconnectContext, run: ReconnectRun, stopS
     const onStop = (): void => finish(false, "the peer manager was stopped");
 
     if (stopSignal.aborted) return onStop();
-    if (context.requirementsMet()) return finish(true);
+    const metAtStart = context.requirementsMet();
     stopSignal.addEventListener("abort", onStop);
-    stopWatching = context.whenRequirementsMet(() => finish(true));
+    if (!metAtStart) stopWatching = context.whenRequirementsMet(() => finish(true));
     timer = clock.setTimeout(
       () => finish(false, `requirements not met within ${run.timeoutMs} ms`),
       run.timeoutMs,
@@ -79,10 +85,12 @@ export function runReconnect(context: ReconnectContext, run: ReconnectRun, stopS
         });
     }
 
-    void dialAll();
+    void dialAll(metAtStart).then(() => {
+      if (metAtStart) finish(context.requirementsMet());
+    });
   });
 
-  async function dialAll(): Promise<void> {
+  async function dialAll(topUpOnly: boolean): Promise<void> {
     let candidates: DialCandidate[];
     try {
       candidates = await context.candidates();
@@ -90,6 +98,7 @@ export function runReconnect(context: ReconnectContext, run: ReconnectRun, stopS
       if (!settled) context.failed(`cannot list known peers: ${errorMessage(error)}`);
       return;
     }
+    if (topUpOnly) candidates = candidates.filter((candidate) => !candidate.connected && !candidate.bootstrap);
     if (settled) return;
     progress.total = candidates.length;
     context.progress({ ...progress });

@@ -145,13 +145,29 @@ describe("reconnect()", () => {
     expect(manager.reconnect({ timeoutMs: 10 })).not.toBe(first);
   });
 
-  it("resolves at once, without dialing, when the requirements are already met", async () => {
+  it("resolves at once, without dialing, when the requirements are met and every known peer is connected", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
     fake.connectPeer("B", { protocols: [...FULL] });
     const manager = await start(fake);
     await expect(manager.reconnect()).resolves.toMatchObject({ ok: true, status: "connected", dialed: 0 });
     expect(fake.dials).toEqual([]);
+  });
+
+  it("with the requirements met, re-dials a service peer that came back, but no bootstrap peer", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    fake.connectPeer("B", { protocols: [...FULL] });
+    fake.knowPeer("returned", { protocols: [...FULL] });
+    fake.knowPeer("boot", { protocols: [...FULL], tags: ["bootstrap"] });
+    fake.scriptDial("returned", "ok", { delayMs: 50 });
+    const manager = await start(fake);
+
+    const result = manager.reconnect();
+    await vi.advanceTimersByTimeAsync(50);
+    await expect(result).resolves.toMatchObject({ ok: true, status: "connected", dialed: 1 });
+    expect(fake.dials).toEqual(["returned"]);
+    expect(manager.store.getState().health.lightPush.connected).toBe(3);
   });
 
   it("stops dialing once the requirements are met", async () => {
