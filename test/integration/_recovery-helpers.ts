@@ -1,6 +1,8 @@
 // Helpers for the recovery integration tests: a real @waku/sdk light node against a fleet, with a
 // peer manager attached. Every timing these tests assert is measured here, on loopback, on a
 // shared 2-core machine; figures are printed with a [recovery] prefix.
+import { afterAll, afterEach, expect } from "vitest";
+import { unhandledRejections } from "../setup/unhandled.js";
 import {
   bytesToUtf8,
   createLightNode,
@@ -24,6 +26,22 @@ export function log(message: string): void {
 }
 
 /** Closes everything a test opened, newest first, even when the test failed; errors are logged, not thrown. */
+/** One {@link Resources} per test file, closed after each test; the file fails on any unhandled rejection. */
+export function trackResources(): Resources {
+  const resources = new Resources();
+  afterEach(async () => {
+    await resources.closeAll();
+  });
+  afterAll(() => {
+    expect(unhandledRejections()).toEqual([]);
+  });
+  return resources;
+}
+
+/** A peer that serves everything these tests need from a service node. */
+export const servesAll = (protocols: readonly string[]): boolean =>
+  protocols.includes("lightPush") && protocols.includes("filter") && protocols.includes("store");
+
 export class Resources {
   readonly #closers: { name: string; close: () => unknown }[] = [];
 

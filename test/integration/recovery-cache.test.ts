@@ -1,14 +1,13 @@
 // The peer cache against a real fleet: good peers remembered, dialed first on the next start;
 // a cache full of garbage ignored without a throw or an unhandled rejection.
 import { createLightNode, type LightNode } from "@waku/sdk";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { lightNodeOptions } from "../../fleet/index.js";
 import type { Fleet } from "../../fleet/index.js";
 import { DEFAULT_PEER_CACHE_KEY } from "../../src/core/constants.js";
 import { unhandledRejections } from "../setup/unhandled.js";
 import {
-  Resources,
   attach,
   contentTopic,
   expectDelivered,
@@ -19,18 +18,11 @@ import {
   poll,
   subscribe,
   waitForState,
+  servesAll,
+  trackResources,
 } from "./_recovery-helpers.js";
 
-const resources = new Resources();
-afterEach(async () => {
-  await resources.closeAll();
-});
-afterAll(() => {
-  expect(unhandledRejections()).toEqual([]);
-});
-
-const servesAll = (protocols: readonly string[]): boolean =>
-  protocols.includes("lightPush") && protocols.includes("filter") && protocols.includes("store");
+const resources = trackResources();
 
 function cachedIds(storage: ReturnType<typeof memoryStorage>): string[] {
   try {

@@ -1,10 +1,8 @@
 // Detection and recovery with the shipped defaults, against a real fleet (js-waku issue 914).
 // Figures printed with [recovery] are measured here, on loopback, on a shared 2-core machine.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { unhandledRejections } from "../setup/unhandled.js";
 import {
-  Resources,
   attach,
   contentTopic,
   expectDelivered,
@@ -17,18 +15,11 @@ import {
   sleep,
   subscribe,
   waitForState,
+  servesAll,
+  trackResources,
 } from "./_recovery-helpers.js";
 
-const resources = new Resources();
-afterEach(async () => {
-  await resources.closeAll();
-});
-afterAll(() => {
-  expect(unhandledRejections()).toEqual([]);
-});
-
-const servesAll = (protocols: readonly string[]): boolean =>
-  protocols.includes("lightPush") && protocols.includes("filter") && protocols.includes("store");
+const resources = trackResources();
 
 describe("detection and recovery (shipped defaults)", () => {
   it("a frozen (SIGSTOP) service node leaves the counts within 5 s and a spare takes its place", async () => {

@@ -1,10 +1,8 @@
 // Peer policy (js-waku issue 914) with the shipped defaults, against a real fleet: at most one
 // bootstrap peer, failing peers scored down and replaced, silent filter peers found out.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { unhandledRejections } from "../setup/unhandled.js";
 import {
-  Resources,
   attach,
   contentTopic,
   expectDelivered,
@@ -19,18 +17,11 @@ import {
   sleep,
   subscribe,
   waitForState,
+  servesAll,
+  trackResources,
 } from "./_recovery-helpers.js";
 
-const resources = new Resources();
-afterEach(async () => {
-  await resources.closeAll();
-});
-afterAll(() => {
-  expect(unhandledRejections()).toEqual([]);
-});
-
-const servesAll = (protocols: readonly string[]): boolean =>
-  protocols.includes("lightPush") && protocols.includes("filter") && protocols.includes("store");
+const resources = trackResources();
 
 describe("peer policy (shipped defaults)", () => {
   it("with two bootstrap nodes and four found by peer exchange, at most one bootstrap peer serves", async () => {
