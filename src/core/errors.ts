@@ -1,5 +1,5 @@
 /** Machine-readable reasons a waku-peers call was refused. */
-export type WakuPeersErrorCode = "INVALID_REQUIREMENTS" | "INVALID_OPTIONS" | "INVALID_NODE";
+export type WakuPeersErrorCode = "INVALID_REQUIREMENTS" | "INVALID_OPTIONS" | "INVALID_NODE" | "NO_PROVIDER";
 
 /**
  * Thrown for misuse (bad options, not a Waku node), never for network trouble: network trouble
@@ -22,6 +22,7 @@ const TITLES: Record<WakuPeersErrorCode, string> = {
   INVALID_REQUIREMENTS: "Invalid peer requirements",
   INVALID_OPTIONS: "Invalid peer manager options",
   INVALID_NODE: "Not a Waku node",
+  NO_PROVIDER: "No <WakuPeersProvider>",
 };
 
 export function isWakuPeersError(value: unknown): value is WakuPeersError {

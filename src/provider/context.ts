@@ -1,8 +1,7 @@
 "use client";
 import { createContext, useContext, useMemo } from "react";
 
-import type { PeerManager } from "../core/index.js";
-import { WakuPeersProviderError } from "./errors.js";
+import { WakuPeersError, type PeerManager } from "../core/index.js";
 import { safeReconnect } from "./safe-reconnect.js";
 import type { WakuPeersContextValue } from "./waku-peers-controller.js";
 
@@ -21,7 +20,7 @@ export interface WakuPeersHookParameters {
 
 /**
  * The provider's value, or an explicit manager wrapped to look like one.
- * @throws {WakuPeersProviderError} `NO_PROVIDER` outside a provider without an explicit manager.
+ * @throws {WakuPeersError} `NO_PROVIDER` outside a provider without an explicit manager.
  */
 export function useWakuPeersContext(hookName: string, parameters?: WakuPeersHookParameters): WakuPeersContextValue {
   const fromProvider = useContext(WakuPeersContext);
@@ -29,7 +28,7 @@ export function useWakuPeersContext(hookName: string, parameters?: WakuPeersHook
   const fromManager = useMemo(() => (manager ? contextValueOf(manager) : undefined), [manager]);
   const value = fromManager ?? fromProvider;
   if (value === null) {
-    throw new WakuPeersProviderError([
+    throw new WakuPeersError("NO_PROVIDER", [
       `${hookName}() must be used inside <WakuPeersProvider> (or be given { manager })`,
     ]);
   }

@@ -1,7 +1,7 @@
 import { render, renderHook } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { createPeerManager } from "../../../src/core/index.js";
+import { createPeerManager, isWakuPeersError, WakuPeersError } from "../../../src/core/index.js";
 import {
   useConnectionStatus,
   useLostConnectionListener,
@@ -36,7 +36,8 @@ describe("hooks outside <WakuPeersProvider>", () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).toBeInstanceOf(WakuPeersError);
+    expect(isWakuPeersError(thrown)).toBe(true);
     expect(thrown).toMatchObject({ name: "WakuPeersError", code: "NO_PROVIDER" });
     expect((thrown as Error).message).toContain("<WakuPeersProvider>");
     expect((thrown as Error).message).toContain(`${name}()`);
