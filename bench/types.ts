@@ -69,6 +69,32 @@ export function medianSample(samples: readonly Sample[]): Sample {
   };
 }
 
+/** The fields every "ours beside the SDK alone" row shares, from both sides' trial samples. */
+export type SideBySideFields = Pick<BenchRow, "ours" | "baseline" | "ratio" | "oursCapped" | "baselineCapped">;
+
+/**
+ * Both medians, the ratio (none when ours hit its cap: a capped figure beats nothing) and the
+ * capped flags, so each row only adds its name, unit, goal and note.
+ */
+export function sideBySide(
+  oursSamples: readonly Sample[],
+  baselineSamples: readonly Sample[],
+): { ours: Sample; baseline: Sample; fields: SideBySideFields } {
+  const ours = medianSample(oursSamples);
+  const baseline = medianSample(baselineSamples);
+  return {
+    ours,
+    baseline,
+    fields: {
+      ours: ours.value,
+      baseline: baseline.value,
+      ratio: ours.capped ? null : costRatio(ours.value, baseline.value),
+      oursCapped: ours.capped,
+      baselineCapped: baseline.capped,
+    },
+  };
+}
+
 /** "min–max" of samples, with ≥ on capped ones, for notes. */
 export function spread(samples: readonly Sample[], digits = 1): string {
   const show = (sample: Sample) => `${sample.capped ? "≥" : ""}${sample.value.toFixed(digits)}`;

@@ -21,8 +21,8 @@ import { connectedPeerIds, requireRequirementsMet, untilRequirementsMet, waitFor
 import { waitForState } from "../lib/store-watch.js";
 import { now, sleep } from "../lib/time.js";
 import {
-  costRatio,
   medianSample,
+  sideBySide,
   spread,
   trialCount,
   type BenchContext,
@@ -151,19 +151,17 @@ async function requireNoConnections(libp2p: Libp2p, network: DeviceNetwork): Pro
 }
 
 function toRow(results: readonly TrialResult[], parameters: Parameters): BenchRow {
-  const ours = medianSample(results.map((result) => result.ours));
-  const sdk = medianSample(results.map((result) => result.sdk));
+  const { ours, fields } = sideBySide(
+    results.map((result) => result.ours),
+    results.map((result) => result.sdk),
+  );
   const status = medianSample(results.map((result) => result.oursStatus));
   return {
     name: "back-online",
-    ours: ours.value,
-    baseline: sdk.value,
-    ratio: ours.capped ? null : costRatio(ours.value, sdk.value),
+    ...fields,
     unit: "ms",
     goal: `≤ ${GOAL_MS} ms`,
     met: !ours.capped && ours.value <= GOAL_MS,
-    oursCapped: ours.capped,
-    baselineCapped: sdk.capped,
     note:
       `median of ${results.length} trial(s); 3-node fleet stays up; light nodes up for ${parameters.settledMs / 1000} s ` +
       `(past the SDK's 10 s cooldown after a successful dial), then the device goes offline (dials fail, environment ` +

@@ -13,8 +13,8 @@ import { connectedPeerIds, requireRequirementsMet, waitForNode } from "../lib/ob
 import { waitForState } from "../lib/store-watch.js";
 import { now, seconds } from "../lib/time.js";
 import {
-  costRatio,
   medianSample,
+  sideBySide,
   spread,
   trialCount,
   type BenchContext,
@@ -105,19 +105,17 @@ function pickTarget(fleet: Fleet, sdk: SdkClient, ours: OurClient, trial: number
 }
 
 function toRow(results: readonly TrialResult[], capMs: number): BenchRow {
-  const ours = medianSample(results.map((result) => result.ours));
-  const sdk = medianSample(results.map((result) => result.sdk));
+  const { ours, fields } = sideBySide(
+    results.map((result) => result.ours),
+    results.map((result) => result.sdk),
+  );
   const connection = medianSample(results.map((result) => result.oursConnection));
   return {
     name: "frozen-peer",
-    ours: ours.value,
-    baseline: sdk.value,
-    ratio: ours.capped ? null : costRatio(ours.value, sdk.value),
+    ...fields,
     unit: "s",
     goal: `≤ ${GOAL_S} s`,
     met: !ours.capped && ours.value <= GOAL_S,
-    oursCapped: ours.capped,
-    baselineCapped: sdk.capped,
     note:
       `median of ${results.length} trial(s); 3-node fleet, a non-bootstrap node both light nodes use is SIGSTOPped; ` +
       `ours: until its store stops counting the peer as connected; SDK alone: until its libp2p closes the connection ` +

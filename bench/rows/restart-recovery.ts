@@ -14,8 +14,8 @@ import { BENCH_REQUIREMENTS, requireRequirementsMet, untilRequirementsMet } from
 import { waitForState } from "../lib/store-watch.js";
 import { now, seconds, sleep } from "../lib/time.js";
 import {
-  costRatio,
   medianSample,
+  sideBySide,
   spread,
   trialCount,
   type BenchContext,
@@ -113,24 +113,21 @@ async function runTrial(fleet: Fleet, sdk: SdkClient, ours: OurClient, parameter
 }
 
 function toRow(results: readonly TrialResult[], parameters: Parameters): BenchRow {
-  const ours = medianSample(results.map((result) => result.ours));
-  const sdk = medianSample(results.map((result) => result.sdk));
+  const { ours, fields } = sideBySide(
+    results.map((result) => result.ours),
+    results.map((result) => result.sdk),
+  );
   const status = medianSample(results.map((result) => result.oursStatus));
-  const ratio = ours.capped ? null : costRatio(ours.value, sdk.value);
   const restart = Math.max(...results.map((result) => result.restartMs));
   const oursFromCommand = medianSample(results.map((result) => fromCommand(result.ours, result.restartMs)));
   const sdkFromCommand = medianSample(results.map((result) => fromCommand(result.sdk, result.restartMs)));
   const { lightPush, filter, store } = BENCH_REQUIREMENTS;
   return {
     name: "restart-recovery",
-    ours: ours.value,
-    baseline: sdk.value,
-    ratio,
+    ...fields,
     unit: "s",
     goal: `≥ ${GOAL_RATIO}× faster than the SDK alone`,
-    met: !ours.capped && ratio !== null && ratio >= GOAL_RATIO,
-    oursCapped: ours.capped,
-    baselineCapped: sdk.capped,
+    met: !ours.capped && fields.ratio !== null && fields.ratio >= GOAL_RATIO,
     note:
       `median of ${results.length} trial(s); each: a 3-node fleet, both light nodes on it, every node SIGKILLed, ` +
       `down ${seconds(parameters.outageMs)} s, restarted on the same ports and keys; timed from the moment the last node ` +

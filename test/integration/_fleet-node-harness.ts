@@ -12,6 +12,7 @@ import { multiaddr } from "@multiformats/multiaddr";
 import { createLightNode, type LightNode } from "@waku/sdk";
 import { bytesToHex } from "@waku/utils/bytes";
 import { createLibp2p, type Libp2p } from "libp2p";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { FleetPeer } from "../../fleet/ipc.js";
 import { readFrame, writeFrame } from "../../fleet/node/frames.js";
 import { type ServiceNode, startServiceNode } from "../../fleet/node/service-node.js";
@@ -87,6 +88,46 @@ export async function startFleet(cleanup: Cleanup, count: number, overrides: Par
 }
 
 /** Until every node knows every other one as a relay peer on its topics. */
+export interface SharedFleet {
+  /** Node `index`; throws when the fleet has no such node (or has not started yet). */
+  node(index: number): ServiceNode;
+  all(): readonly ServiceNode[];
+  /** What one test starts (light nodes, raw clients); run after each test. */
+  perTest: Cleanup;
+  /** What a describe block starts for all its tests; run after the last test, before the fleet stops. */
+  perFile: Cleanup;
+}
+
+/**
+ * In-process fleet nodes shared by every test of a file: started before the first test, stopped
+ * after the last; `perTest` is emptied after each test, even a failed one.
+ */
+export function sharedFleet(count: number): SharedFleet {
+  const fleetCleanup = new Cleanup();
+  const perTest = new Cleanup();
+  let nodes: ServiceNode[] = [];
+  beforeAll(async () => {
+    nodes = await startFleet(fleetCleanup, count);
+  });
+  afterEach(async () => {
+    await perTest.run();
+  });
+  afterAll(async () => {
+    await perTest.run();
+    await fleetCleanup.run();
+  });
+  return {
+    node(index) {
+      const found = nodes[index];
+      if (!found) throw new Error(`no node ${index}`);
+      return found;
+    },
+    all: () => nodes,
+    perTest,
+    perFile: fleetCleanup,
+  };
+}
+
 export async function waitForRelayMesh(nodes: readonly ServiceNode[], timeoutMs = 20_000): Promise<void> {
   await waitUntil(
     () =>

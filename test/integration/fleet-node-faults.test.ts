@@ -5,31 +5,22 @@
  */
 import { LightPushError, type IDecodedMessage, type LightNode, Protocols, utf8ToBytes } from "@waku/sdk";
 import { proto_metadata } from "@waku/proto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { METADATA_CODEC } from "../../fleet/node/metadata.js";
-import type { ServiceNode } from "../../fleet/node/service-node.js";
-import { CLUSTER_ID, Cleanup, rawRequest, startFleet, startLightNode, startRawClient, waitUntil } from "./_fleet-node-harness.js";
+import {
+  CLUSTER_ID,
+  rawRequest,
+  sharedFleet,
+  startLightNode,
+  startRawClient,
+  waitUntil,
+} from "./_fleet-node-harness.js";
 
-const fleetCleanup = new Cleanup();
-const testCleanup = new Cleanup();
-let nodes: ServiceNode[] = [];
-
-function node(index: number): ServiceNode {
-  const found = nodes[index];
-  if (!found) throw new Error(`no node ${index}`);
-  return found;
-}
-
-beforeAll(async () => {
-  nodes = await startFleet(fleetCleanup, 3);
-});
-afterEach(async () => {
-  for (const fleetNode of nodes) fleetNode.setFault({});
-  await testCleanup.run();
-});
-afterAll(async () => {
-  await testCleanup.run();
-  await fleetCleanup.run();
+const fleet = sharedFleet(3);
+const { node, perTest: testCleanup } = fleet;
+// Faults outlive a test otherwise: every test starts from a well-behaved fleet.
+afterEach(() => {
+  for (const fleetNode of fleet.all()) fleetNode.setFault({});
 });
 
 async function subscribe(light: LightNode, contentTopic: string): Promise<IDecodedMessage[]> {

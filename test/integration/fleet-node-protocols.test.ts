@@ -6,10 +6,10 @@
  */
 import type { IncomingStreamData } from "@libp2p/interface";
 import { EnrDecoder } from "@waku/enr";
-import { proto_filter_v2, proto_lightpush, proto_message, proto_metadata, proto_store } from "@waku/proto";
+import { proto_filter_v2, proto_lightpush, proto_metadata, proto_store } from "@waku/proto";
 import { contentTopicToPubsubTopic, formatPubsubTopic } from "@waku/utils";
 import { bytesToHex } from "@waku/utils/bytes";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FILTER_PUSH_CODEC, FILTER_SUBSCRIBE_CODEC } from "../../fleet/node/filter.js";
 import { readFrame } from "../../fleet/node/frames.js";
 import { LIGHT_PUSH_V2_CODEC, LIGHT_PUSH_V3_CODEC } from "../../fleet/node/light-push.js";
@@ -19,10 +19,10 @@ import { STORE_CODEC } from "../../fleet/node/store.js";
 import { hashWakuMessage, type WakuMessage } from "../../fleet/node/waku-message.js";
 import {
   CLUSTER_ID,
-  Cleanup,
-  NUM_SHARDS,
   nodeConfig,
+  NUM_SHARDS,
   rawRequest,
+  sharedFleet,
   startFleet,
   startRawClient,
   waitForRelayMesh,
@@ -30,26 +30,8 @@ import {
   wireFleet,
 } from "./_fleet-node-harness.js";
 
-const fleetCleanup = new Cleanup();
-const testCleanup = new Cleanup();
-let nodes: ServiceNode[] = [];
-
-function node(index: number): ServiceNode {
-  const found = nodes[index];
-  if (!found) throw new Error(`no node ${index}`);
-  return found;
-}
-
-beforeAll(async () => {
-  nodes = await startFleet(fleetCleanup, 3);
-});
-afterEach(async () => {
-  await testCleanup.run();
-});
-afterAll(async () => {
-  await testCleanup.run();
-  await fleetCleanup.run();
-});
+const fleet = sharedFleet(3);
+const { node, perTest: testCleanup } = fleet;
 
 const CONTENT_TOPIC = "/fleet-node-test/1/raw/proto";
 const PUBSUB_TOPIC = contentTopicToPubsubTopic(CONTENT_TOPIC, CLUSTER_ID, NUM_SHARDS);
@@ -249,7 +231,7 @@ describe("light push", () => {
     expect((await pushV2(client, node(1), message, PUBSUB_TOPIC)).response).toMatchObject({ isSuccess: true });
     expect((await pushV3(client, node(2), message, PUBSUB_TOPIC)).statusCode).toBe(200);
     const hash = hashWakuMessage(PUBSUB_TOPIC, message);
-    for (const target of nodes) {
+    for (const target of fleet.all()) {
       await waitUntil(async () => (await storeQuery(client, target, { messageHashes: [hash] })).messages.length === 1, {
         what: "every node to store the message",
       });
@@ -267,7 +249,7 @@ describe("store", () => {
   let client: Client;
 
   beforeAll(async () => {
-    client = await startRawClient(fleetCleanup);
+    client = await startRawClient(fleet.perFile);
     for (let i = 0; i < COUNT; i++) {
       const message = newMessage({ contentTopic, timestamp: baseNs + BigInt(i) });
       sent.push(message);

@@ -6,40 +6,20 @@
 import { EnrDecoder } from "@waku/enr";
 import { proto_peer_exchange } from "@waku/proto";
 import { bytesToUtf8, createLightNode, type IDecodedMessage, type LightNode, utf8ToBytes } from "@waku/sdk";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PEER_EXCHANGE_CODEC } from "../../fleet/node/peer-exchange.js";
-import type { ServiceNode } from "../../fleet/node/service-node.js";
 import {
-  Cleanup,
   NETWORK,
   rawRequest,
-  startFleet,
+  sharedFleet,
   startLightNode,
   startRawClient,
   waitForServicePeer,
   waitUntil,
 } from "./_fleet-node-harness.js";
 
-const fleetCleanup = new Cleanup();
-const testCleanup = new Cleanup();
-let nodes: ServiceNode[] = [];
-
-function node(index: number): ServiceNode {
-  const found = nodes[index];
-  if (!found) throw new Error(`no node ${index}`);
-  return found;
-}
-
-beforeAll(async () => {
-  nodes = await startFleet(fleetCleanup, 3);
-});
-afterEach(async () => {
-  await testCleanup.run();
-});
-afterAll(async () => {
-  await testCleanup.run();
-  await fleetCleanup.run();
-});
+const fleet = sharedFleet(3);
+const { node, perTest: testCleanup } = fleet;
 
 async function subscribe(light: LightNode, contentTopic: string): Promise<IDecodedMessage[]> {
   const received: IDecodedMessage[] = [];
@@ -101,7 +81,7 @@ describe("store", () => {
     const [a, , c] = [node(0), node(1), node(2)];
     const storedBefore = c.stats().storedMessages;
     const relayedBefore = c.stats().relayReceived;
-    const sender = await startLightNode(fleetCleanup, [a]);
+    const sender = await startLightNode(fleet.perFile, [a]);
     const encoder = sender.createEncoder({ contentTopic });
     const ephemeralEncoder = sender.createEncoder({ contentTopic, ephemeral: true });
     for (let i = 0; i < SENT; i++) {
@@ -120,7 +100,7 @@ describe("store", () => {
     // Read from C, which only got the messages over relay.
     await waitUntil(() => c.stats().relayReceived - relayedBefore === SENT + EPHEMERAL, { what: "C to receive every message" });
     expect(c.stats().storedMessages - storedBefore).toBe(SENT);
-    reader = await startLightNode(fleetCleanup, [c]);
+    reader = await startLightNode(fleet.perFile, [c]);
     await waitForServicePeer(reader, c, ["/vac/waku/store-query/3.0.0"]);
   });
 
@@ -205,7 +185,7 @@ describe("peer exchange", () => {
     const all = await ask(10);
     expect(all.map((enr) => enr.peerId?.toString()).sort()).toEqual([node(1).identity.peerId, node(2).identity.peerId].sort());
     for (const enr of all) {
-      const described = nodes.find((candidate) => candidate.identity.peerId === enr.peerId?.toString());
+      const described = fleet.all().find((candidate) => candidate.identity.peerId === enr.peerId?.toString());
       expect(enr.getFullMultiaddrs().map(String)).toEqual([described?.identity.multiaddr]);
       expect(enr.shardInfo).toEqual({ clusterId: NETWORK.clusterId, shards: [0, 1, 2, 3, 4, 5, 6, 7] });
     }
@@ -235,6 +215,6 @@ describe("peer exchange", () => {
     const tagged = await light.libp2p.peerStore.all({ filters: [(peer) => peer.tags.has("peer-exchange")] });
     const taggedIds = tagged.map((peer) => peer.id.toString());
     expect(taggedIds).toEqual(expect.arrayContaining(others));
-    expect(nodes.map((fleetNode) => fleetNode.identity.peerId)).toEqual(expect.arrayContaining(taggedIds));
+    expect(fleet.all().map((fleetNode) => fleetNode.identity.peerId)).toEqual(expect.arrayContaining(taggedIds));
   });
 });
