@@ -24,6 +24,6 @@ export function formatNodeTable(nodes: readonly FleetNodeInfo[]): string {
 export function formatFault(fault: Fault): string {
   const parts = Object.entries(fault)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${String(value)}`);
+    .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
   return parts.length ? parts.join(",") : "-";
 }

@@ -54,6 +54,13 @@ process.on("message", (message: ParentMessage) => {
           storedMessages: 0,
           relayReceived: 0,
           peerExchangeQueries: 0,
+          storedBytes: 0,
+          peerExchangeRecordsSent: 0,
+          tarpitConnections: 0,
+          connectionsDropped: 0,
+          streamsRefused: 0,
+          idleStreamsReset: 0,
+          malformedRequests: 0,
         },
       });
       return;
