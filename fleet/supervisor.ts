@@ -478,7 +478,7 @@ class Supervisor {
   ): Promise<ChildMessage> {
     const { requestId } = message;
     return new Promise<ChildMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelDeadline = startDeadline(this.requestTimeoutMs, () => {
         child.pending.delete(requestId);
         reject(
           new FleetError(
@@ -486,15 +486,15 @@ class Supervisor {
             `fleet node ${slot.config.index} did not answer ${message.type} within ${this.requestTimeoutMs} ms`,
           ),
         );
-      }, this.requestTimeoutMs);
+      });
       child.pending.set(requestId, {
         resolve: (reply) => {
-          clearTimeout(timer);
+          cancelDeadline();
           if (reply.type === replyType) resolve(reply);
           else reject(new Error(`fleet node ${slot.config.index} answered ${message.type} with ${reply.type}`));
         },
         reject: (error) => {
-          clearTimeout(timer);
+          cancelDeadline();
           reject(error);
         },
       });
@@ -520,7 +520,7 @@ class Supervisor {
 
     const forkedAt = performance.now();
     let loadedAt: number | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelDeadline = () => undefined as void;
     const ready = new Promise<NodeIdentity>((resolve, reject) => {
       const onMessage = (message: ChildMessage) => {
         if (message.type === "loaded") loadedAt = performance.now();
@@ -532,12 +532,11 @@ class Supervisor {
       void child.exited.then(({ code, signal: exitSignal }) =>
         reject(new Error(`the process exited (${exitSignal ?? `code ${String(code)}`}) before it was ready`)),
       );
-      timer = setTimeout(
-        () => reject(new Error(readyTimeoutMessage(this.readyTimeoutMs, loadedAt === undefined ? undefined : loadedAt - forkedAt))),
-        this.readyTimeoutMs,
+      cancelDeadline = startDeadline(this.readyTimeoutMs, () =>
+        reject(new Error(readyTimeoutMessage(this.readyTimeoutMs, loadedAt === undefined ? undefined : loadedAt - forkedAt))),
       );
       send(child, { type: "start", config: structuredClone(slot.config) });
-    }).finally(() => clearTimeout(timer));
+    }).finally(() => cancelDeadline());
 
     try {
       const identity = await ready;
@@ -665,6 +664,23 @@ function send(child: ChildHandle, message: ParentMessage): void {
   if (!child.alive || !child.process.connected) return;
   // A channel that closes between the check and the write reports through the callback.
   child.process.send(message, (error) => void error);
+}
+
+/**
+ * A deadline for a child's answer. When it passes, the verdict waits one more turn of the
+ * event loop: if this process was itself stalled past the deadline (a busy test, a loaded
+ * machine), an answer that arrived meanwhile is read first (I/O is polled before immediates
+ * run) instead of being blamed on the node. Returns the cancel function.
+ */
+function startDeadline(ms: number, onExpired: () => void): () => void {
+  let immediate: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => {
+    immediate = setImmediate(onExpired);
+  }, ms);
+  return () => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+  };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, index: number): void {

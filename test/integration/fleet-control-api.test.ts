@@ -209,7 +209,7 @@ describe("the fleet control API", () => {
     expect(node(await call("DELETE", "/nodes/1/fault")).fault).toEqual({});
   });
 
-  it("drops queued operations whose client hung up, and answers 429 once a node has too many pending", async () => {
+  it("drops queued operations whose client hung up, and answers 429 once a node has too many pending", { timeout: 180_000 }, async () => {
     const outcomes: Promise<string>[] = [];
     const recording: Fleet = {
       get nodes() {

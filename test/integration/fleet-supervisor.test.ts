@@ -293,24 +293,27 @@ describe("lifecycle operations queue per node, bounded and abortable", () => {
 
   it("refuses operations beyond the bound with BUSY and drops aborted ones before they run", async () => {
     fleet = await startFleet({ nodes: 1 }, { entry: FAKE_NODE });
-    const pids = new Set<number>();
-    const restart = (options?: { signal?: AbortSignal }) =>
-      fleet!.restart(0, options).then(
-        () => {
-          pids.add(fleetProcessIds(fleet!).nodes[0]!);
-          return "ran";
-        },
-        (error: FleetError) => error.code,
-      );
+    const settle = (run: Promise<void>) => run.then(() => "ran", (error: FleetError) => error.code);
     const aborted = new AbortController();
-    const outcomes = [restart(), restart(), restart({ signal: aborted.signal }), restart(), restart(), restart(), restart()];
+    // The restart keeps the node busy for a while: everything after it waits in the queue.
+    const outcomes = [
+      settle(fleet.restart(0)),
+      settle(fleet.thaw(0)),
+      settle(fleet.kill(0, { signal: aborted.signal })),
+      settle(fleet.thaw(0)),
+      settle(fleet.thaw(0)),
+      settle(fleet.thaw(0)),
+      settle(fleet.kill(0)),
+    ];
     aborted.abort(new Error("changed my mind"));
     expect(await Promise.all(outcomes)).toEqual(["ran", "ran", "ABORTED", "ran", "ran", "BUSY", "BUSY"]);
-    expect(pids.size).toBe(4);
+    // Neither the aborted kill nor the refused one ran.
+    expect(fleet.nodes[0]!.state).toBe("running");
 
     // Once the queue drained there is room again; an already aborted signal never queues.
-    expect(await restart()).toBe("ran");
-    expect(await restart({ signal: AbortSignal.abort() })).toBe("ABORTED");
+    expect(await settle(fleet.thaw(0))).toBe("ran");
+    expect(await settle(fleet.kill(0, { signal: AbortSignal.abort() }))).toBe("ABORTED");
+    expect(fleet.nodes[0]!.state).toBe("running");
     await expect(fleet.setFault(0, { latencyMs: -1 })).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
   });
 });
