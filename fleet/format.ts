@@ -21,6 +21,12 @@ export function formatNodeTable(nodes: readonly FleetNodeInfo[]): string {
     .join("\n");
 }
 
+/**
+ * A fault as one short cell of text.
+ *
+ * @example
+ * formatFault({ latencyMs: 5, pxFlood: {} }); // 'latencyMs=5,pxFlood={}'
+ */
 export function formatFault(fault: Fault): string {
   const parts = Object.entries(fault)
     .filter(([, value]) => value !== undefined)

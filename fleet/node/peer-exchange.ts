@@ -32,6 +32,12 @@ export interface PeerExchangeSources {
   counters: NodeCounters;
 }
 
+/**
+ * The peer-exchange server of one node.
+ *
+ * @example
+ * await serveRequestResponse(libp2p, peerExchangeServer({ knownPeers: () => fleetPeers.records(), faults, flood, counters }), context);
+ */
 export function peerExchangeServer({ knownPeers, faults, flood, counters }: PeerExchangeSources): RequestResponseServer {
   return {
     codec: PEER_EXCHANGE_CODEC,
