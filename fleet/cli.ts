@@ -1,27 +1,44 @@
 /**
- * `npm run fleet -- --nodes 5 --bootstrap 1 [--json] [--port N] [--cluster-id N] [--shards N]`
- * Starts a loopback Waku fleet and its control API, prints them, runs until SIGINT/SIGTERM.
+ * `npm run fleet -- --nodes 5 --bootstrap 1 [--json] [--port N] [--cluster-id N] [--shards N]
+ *   [--ready-timeout MS] [--fault I:SPEC]...`
+ * Starts a loopback Waku fleet and its control API, prints them, and runs until SIGINT,
+ * SIGTERM or SIGHUP — or until a launcher above it (npm, sh, tsx) goes away, which those
+ * wrappers do without passing every signal on (see launcher-watch.ts).
  */
 import "./polyfill.js";
 import { parseArgs } from "node:util";
 import { startControlApi, type ControlApi } from "./control-api.js";
 import { formatNodeTable } from "./format.js";
-import { startFleet } from "./supervisor.js";
-import type { Fleet, FleetOptions } from "./types.js";
+import { watchLaunchers } from "./launcher-watch.js";
+import { parseFault } from "./parse-fault.js";
+import { MAX_READY_TIMEOUT_MS, startFleet } from "./supervisor.js";
+import type { Fault, Fleet, FleetOptions } from "./types.js";
 
 const USAGE = `Usage: npm run fleet -- [options]
 
 Starts a local Waku network (service nodes on 127.0.0.1, one process each) and an HTTP control
-API to kill, stop, freeze, thaw, restart nodes and inject faults. Stops on Ctrl-C.
+API to kill, stop, freeze, thaw, restart nodes and inject faults. Stops on Ctrl-C (SIGINT),
+SIGTERM or SIGHUP.
 
 Options:
-  --nodes N         number of service nodes (default 3)
-  --bootstrap N     how many of them are bootstrap nodes (default 1)
-  --cluster-id N    cluster id (default 42)
-  --shards N        shards in the cluster, autosharding (default 8)
-  --port N          control API port on 127.0.0.1 (default: a free port)
-  --json            print JSON lines (one per node, then one for the control API)
-  -h, --help        show this help`;
+  --nodes N            number of service nodes (default 3)
+  --bootstrap N        how many of them are bootstrap nodes (default 1)
+  --cluster-id N       cluster id (default 42)
+  --shards N           shards in the cluster, autosharding (default 8)
+  --port N             control API port on 127.0.0.1 (default: a free port)
+  --ready-timeout MS   how long a node may take to start (default 60000; raise it on a busy machine)
+  --fault I:SPEC       start node I with a fault; SPEC is a JSON fault object, or pxFlood /
+                       filterSilent for their defaults; repeatable, e.g.
+                         --fault 0:pxFlood  --fault '1:{"dropConnection":{"afterRequests":3}}'
+                       (change faults at run time with PUT /nodes/I/fault on the control API)
+  --json               print JSON lines (one per node, then one for the control API)
+  -h, --help           show this help`;
+
+/** Fault names a SPEC may use alone, and the fault each stands for. */
+const NAMED_FAULTS: Readonly<Record<string, Fault>> = {
+  pxFlood: { pxFlood: {} },
+  filterSilent: { filterSilent: true },
+};
 
 class UsageError extends Error {}
 
@@ -44,6 +61,8 @@ function parseCli(argv: string[]): CliOptions | "help" {
         "cluster-id": { type: "string" },
         shards: { type: "string" },
         port: { type: "string" },
+        "ready-timeout": { type: "string" },
+        fault: { type: "string", multiple: true, default: [] },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -54,16 +73,49 @@ function parseCli(argv: string[]): CliOptions | "help" {
   const { values } = parsed;
   if (values.help) return "help";
   const nodes = integer("--nodes", values.nodes, 3, 1, 64);
+  const faults = parseFaultFlags(values.fault, nodes);
   return {
     fleet: {
       nodes,
       bootstrap: integer("--bootstrap", values.bootstrap, Math.min(1, nodes), 0, nodes),
       clusterId: integer("--cluster-id", values["cluster-id"], 42, 0, 65_535),
       numShardsInCluster: integer("--shards", values.shards, 8, 1, 1_023),
+      readyTimeoutMs: integer("--ready-timeout", values["ready-timeout"], 60_000, 1, MAX_READY_TIMEOUT_MS),
+      ...(faults.size > 0 ? { overrides: Object.fromEntries([...faults].map(([index, fault]) => [index, { fault }])) } : {}),
     },
     port: integer("--port", values.port, 0, 0, 65_535),
     json: values.json,
   };
+}
+
+/** `--fault I:SPEC` flags → fault per node index (several flags for one node are merged). */
+function parseFaultFlags(flags: readonly string[], nodes: number): Map<number, Fault> {
+  const faults = new Map<number, Fault>();
+  for (const flag of flags) {
+    const colon = flag.indexOf(":");
+    if (colon < 0) throw new UsageError(`--fault must look like I:SPEC (e.g. 0:pxFlood), got ${JSON.stringify(flag)}`);
+    const index = integer("--fault node index", flag.slice(0, colon), 0, 0, nodes - 1);
+    const merged = parseFault({ ...faults.get(index), ...faultSpec(flag.slice(colon + 1)) });
+    if (typeof merged === "string") throw new UsageError(`--fault ${flag}: ${merged}`);
+    faults.set(index, merged);
+  }
+  return faults;
+}
+
+function faultSpec(spec: string): object {
+  const named = NAMED_FAULTS[spec];
+  if (named) return named;
+  if (!spec.trimStart().startsWith("{")) {
+    throw new UsageError(`--fault SPEC must be a JSON object or one of ${Object.keys(NAMED_FAULTS).join(", ")}, got ${JSON.stringify(spec)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(spec);
+  } catch {
+    throw new UsageError(`--fault SPEC is not valid JSON: ${spec}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`--fault SPEC must be a JSON object, got ${spec}`);
+  return parsed;
 }
 
 function integer(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -90,6 +142,27 @@ function print(fleet: Fleet, control: ControlApi, json: boolean): void {
   console.log("Ctrl-C stops every node.");
 }
 
+/** Resolves with the reason to stop: a signal, or the launcher that went away. */
+function stopRequested(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let requested = false;
+    const request = (reason: string) => {
+      if (requested) return;
+      requested = true;
+      resolve(reason);
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (requested) {
+        // A second signal: do not wait; the supervisor's exit handler SIGKILLs the nodes.
+        process.exit(130);
+      }
+      request(signal);
+    };
+    for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(name, onSignal);
+    watchLaunchers((pid) => request(`launcher process ${pid} exited`));
+  });
+}
+
 async function main(): Promise<number> {
   let options: CliOptions | "help";
   try {
@@ -104,20 +177,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  let shuttingDown = false;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (shuttingDown) {
-        // A second Ctrl-C: do not wait; the supervisor's exit handler SIGKILLs the nodes.
-        process.exit(130);
-      }
-      shuttingDown = true;
-      resolve(signal);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
-
+  const stopped = stopRequested();
   const running: { fleet?: Fleet; control?: ControlApi } = {};
   const starting = (async () => {
     running.fleet = await startFleet(options.fleet);
@@ -132,8 +192,8 @@ async function main(): Promise<number> {
       return 0;
     }
     print(first.fleet, first.control, options.json);
-    const signal = await stopped;
-    if (!options.json) console.error(`\n${signal}: stopping the fleet…`);
+    const reason = await stopped;
+    if (!options.json) console.error(`\n${reason}: stopping the fleet…`);
     return 0;
   } catch (error) {
     console.error(`fleet: ${error instanceof Error ? error.message : String(error)}`);

@@ -13,17 +13,20 @@
  * Routes (JSON in and out):
  *   GET    /nodes                      → { clusterId, numShardsInCluster, nodes: FleetNodeInfo[] }
  *   POST   /nodes/:i/kill|stop|freeze|thaw|restart → { node: FleetNodeInfo }
- *   PUT    /nodes/:i/fault   (Fault)    → { node }   ({} clears every fault)
+ *   PUT    /nodes/:i/fault   (Fault)    → { node }   ({} clears every fault; see parse-fault.ts)
  *   DELETE /nodes/:i/fault              → { node }
  *   GET    /nodes/:i/stats              → { index, stats: NodeStats }
  * Errors: { error: string } with 400 (bad body), 401 (token), 403 (origin), 404 (route or node),
- * 405 (method), 409 (node not in a state for this), 413 (body over 16 KiB), 421 (Host), 500, 504.
+ * 405 (method), 409 (node not in a state for this), 413 (body over 16 KiB), 421 (Host),
+ * 429 (the node already has operations queued; Retry-After), 500, 504.
+ * A lifecycle request whose client hangs up before its operation started is dropped.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseFault } from "./parse-fault.js";
 import { FleetError } from "./supervisor.js";
-import type { Fault, Fleet } from "./types.js";
+import type { Fleet } from "./types.js";
 
 export interface ControlApiOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -44,6 +47,8 @@ export interface ControlApi {
 
 const HOST = "127.0.0.1";
 const MAX_BODY_BYTES = 16 * 1024;
+/** What a 429 (a node with too many operations queued) tells the client to wait. */
+const RETRY_AFTER_S = 1;
 const ACTIONS = ["kill", "stop", "freeze", "thaw", "restart"] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -111,7 +116,7 @@ export async function startControlApi(fleet: Fleet, options: ControlApiOptions =
       }
       if (isAction(action)) {
         if (method !== "POST") return notAllowed(response, "POST");
-        await fleet[action](index);
+        await fleet[action](index, { signal: clientGone(response) });
         return nodeReply();
       }
       if (action === "fault") {
@@ -135,6 +140,7 @@ export async function startControlApi(fleet: Fleet, options: ControlApiOptions =
       }
       return reply(response, 404, { error: `no route ${path}` });
     } catch (error) {
+      if (error instanceof FleetError && error.code === "BUSY") response.setHeader("Retry-After", String(RETRY_AFTER_S));
       return reply(response, statusOf(error), { error: message(error) });
     }
   }
@@ -164,38 +170,16 @@ export async function startControlApi(fleet: Fleet, options: ControlApiOptions =
   };
 }
 
-/** Validates a Fault body; returns the fault or a message saying what is wrong. */
-export function parseFault(value: unknown): Fault | string {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return "the fault must be a JSON object";
-  const fault: Fault = {};
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-    switch (key) {
-      case "lightPushStatus":
-      case "storeError":
-        if (!isIntegerIn(field, 100, 599)) return `${key} must be an HTTP-like status code (100..599)`;
-        fault[key] = field;
-        break;
-      case "latencyMs":
-        if (!isIntegerIn(field, 0, 60_000)) return "latencyMs must be an integer in 0..60000";
-        fault.latencyMs = field;
-        break;
-      case "wrongCluster":
-        if (!isIntegerIn(field, 0, 65_535)) return "wrongCluster must be a cluster id (0..65535)";
-        fault.wrongCluster = field;
-        break;
-      case "filterSilent":
-        if (typeof field !== "boolean") return "filterSilent must be a boolean";
-        fault.filterSilent = field;
-        break;
-      default:
-        return `unknown fault field ${JSON.stringify(key)}`;
-    }
-  }
-  return fault;
-}
-
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+/**
+ * Aborted when the client hangs up before its reply was sent: a queued operation it asked
+ * for is then dropped instead of running for nobody.
+ */
+function clientGone(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.once("close", () => {
+    if (!response.writableFinished) controller.abort(new Error("the HTTP client went away"));
+  });
+  return controller.signal;
 }
 
 function isAction(value: string): value is Action {
@@ -270,6 +254,11 @@ function statusOf(error: unknown): number {
       return 400;
     case "START_FAILED":
       return 500;
+    case "BUSY":
+      return 429;
+    case "ABORTED":
+      // Nobody reads it: the client is gone.
+      return 409;
   }
 }
 

@@ -21,9 +21,15 @@ export function formatNodeTable(nodes: readonly FleetNodeInfo[]): string {
     .join("\n");
 }
 
+/**
+ * A fault as one short cell of text.
+ *
+ * @example
+ * formatFault({ latencyMs: 5, pxFlood: {} }); // 'latencyMs=5,pxFlood={}'
+ */
 export function formatFault(fault: Fault): string {
   const parts = Object.entries(fault)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${String(value)}`);
+    .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
   return parts.length ? parts.join(",") : "-";
 }

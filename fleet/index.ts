@@ -5,12 +5,17 @@ export { startFleet, FleetError, fleetProcessIds } from "./supervisor.js";
 export type { FleetErrorCode, FleetProcessIds } from "./supervisor.js";
 export { lightNodeOptions } from "./light-node-options.js";
 export type { FleetNetwork } from "./light-node-options.js";
-export { startControlApi, parseFault } from "./control-api.js";
+export { startControlApi } from "./control-api.js";
+export { parseFault } from "./parse-fault.js";
 export type { ControlApi, ControlApiOptions } from "./control-api.js";
 export { formatNodeTable } from "./format.js";
 export { ALL_SERVED_PROTOCOLS } from "./types.js";
 export type {
+  DropConnectionFault,
   Fault,
+  FleetOperationOptions,
+  NodeLimits,
+  PxFloodFault,
   Fleet,
   FleetNodeInfo,
   FleetOptions,

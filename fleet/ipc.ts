@@ -22,6 +22,8 @@ export type ParentMessage =
   | { type: "stop" };
 
 export type ChildMessage =
+  /** The child's code is loaded (under tsx: compiled) and it is about to read `start`. */
+  | { type: "loaded" }
   | ({ type: "ready" } & NodeIdentity)
   | { type: "fault-set"; requestId: number }
   | { type: "stats"; requestId: number; stats: NodeStats }

@@ -19,23 +19,40 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism, loadavg } from "node:os";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ChildMessage, FleetPeer, ParentMessage } from "./ipc.js";
 import { generateNodeKey, peerIdOfKey } from "./keys.js";
+import { LIMIT_RANGES } from "./node/limits.js";
+import { parseFault } from "./parse-fault.js";
 import {
   ALL_SERVED_PROTOCOLS,
   type Fault,
   type Fleet,
   type FleetNodeInfo,
+  type FleetOperationOptions,
   type FleetOptions,
   type NodeConfig,
   type NodeIdentity,
+  type NodeLimits,
   type NodeState,
   type NodeStats,
 } from "./types.js";
 
-export type FleetErrorCode = "INVALID_OPTIONS" | "NO_SUCH_NODE" | "NOT_RUNNING" | "START_FAILED" | "TIMEOUT" | "CLOSED";
+/**
+ * - `ABORTED`: a lifecycle operation's signal was aborted before it started; it did not run.
+ * - `BUSY`: the node already has MAX_PENDING_OPERATIONS_PER_NODE operations pending; retry later.
+ */
+export type FleetErrorCode =
+  | "INVALID_OPTIONS"
+  | "NO_SUCH_NODE"
+  | "NOT_RUNNING"
+  | "START_FAILED"
+  | "TIMEOUT"
+  | "CLOSED"
+  | "ABORTED"
+  | "BUSY";
 
 /** Every error the supervisor throws on purpose; `code` lets callers (the control API) map it. */
 export class FleetError extends Error {
@@ -64,7 +81,7 @@ const DEFAULTS = {
   bootstrap: 1,
   clusterId: 42,
   numShardsInCluster: 8,
-  readyTimeoutMs: 20_000,
+  readyTimeoutMs: 60_000,
   filterSubscriptionTtlMs: 300_000,
   stopTimeoutMs: 5_000,
   requestTimeoutMs: 10_000,
@@ -72,6 +89,16 @@ const DEFAULTS = {
 
 /** Child output kept for error messages (bytes). */
 const OUTPUT_TAIL_BYTES = 8_192;
+
+/**
+ * Lifecycle operations one node may have pending (the running one included). Each can take
+ * seconds (a restart compiles and starts a process), so a longer queue only means a caller
+ * waiting a minute for work nobody may want any more.
+ */
+export const MAX_PENDING_OPERATIONS_PER_NODE = 5;
+
+/** The longest ready timeout accepted (10 min). */
+export const MAX_READY_TIMEOUT_MS = 600_000;
 
 export async function startFleet(options: FleetOptions = {}, internals: SupervisorInternals = {}): Promise<Fleet> {
   const configs = await buildConfigs(options);
@@ -108,12 +135,14 @@ async function buildConfigs(options: FleetOptions): Promise<NodeConfig[]> {
   requireInteger("bootstrap", bootstrap, 0, nodes);
   requireInteger("clusterId", clusterId, 0, 65_535);
   requireInteger("numShardsInCluster", numShardsInCluster, 1, 1_023);
-  requireInteger("readyTimeoutMs", readyTimeoutMs, 1, 600_000);
-  for (const key of Object.keys(options.overrides ?? {})) {
+  requireInteger("readyTimeoutMs", readyTimeoutMs, 1, MAX_READY_TIMEOUT_MS);
+  requireLimits("limits", options.limits);
+  for (const [key, override] of Object.entries(options.overrides ?? {})) {
     const index = Number(key);
     if (!Number.isInteger(index) || index < 0 || index >= nodes) {
       throw new FleetError("INVALID_OPTIONS", `overrides: no node ${key} in a fleet of ${nodes}`);
     }
+    requireLimits(`overrides[${key}].limits`, override.limits);
   }
   const keys = await Promise.all(Array.from({ length: nodes }, () => generateNodeKey()));
   return keys.map((key, index): NodeConfig => {
@@ -128,9 +157,25 @@ async function buildConfigs(options: FleetOptions): Promise<NodeConfig[]> {
       port: 0,
       privateKeyHex: key.privateKeyHex,
       filterSubscriptionTtlMs: override.filterSubscriptionTtlMs ?? DEFAULTS.filterSubscriptionTtlMs,
-      fault: { ...(override.fault ?? {}) },
+      fault: override.fault ? requireFault(`overrides[${index}].fault`, override.fault) : {},
+      limits: { ...options.limits, ...override.limits },
     };
   });
+}
+
+function requireLimits(name: string, limits: Partial<NodeLimits> | undefined): void {
+  for (const [key, value] of Object.entries(limits ?? {})) {
+    const range = LIMIT_RANGES[key as keyof NodeLimits] as readonly [number, number] | undefined;
+    if (!range) throw new FleetError("INVALID_OPTIONS", `${name}: unknown limit ${JSON.stringify(key)}`);
+    requireInteger(`${name}.${key}`, value as number, range[0], range[1]);
+  }
+}
+
+/** The fault, validated and copied; a FleetError naming `name` otherwise. */
+function requireFault(name: string, fault: Fault): Fault {
+  const parsed = parseFault(fault);
+  if (typeof parsed === "string") throw new FleetError("INVALID_OPTIONS", `${name}: ${parsed}`);
+  return parsed;
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {
@@ -173,6 +218,8 @@ interface Slot {
   starting: Promise<void> | undefined;
   /** Lifecycle operations on one node run one after another. */
   queue: Promise<unknown>;
+  /** Operations queued or running on this node. */
+  pending: number;
 }
 
 class Supervisor {
@@ -200,6 +247,7 @@ class Supervisor {
       exitAs: undefined,
       starting: undefined,
       queue: Promise.resolve(),
+      pending: 0,
     }));
     const entry = internals.entry ?? defaultEntry();
     this.entryPath = fileURLToPath(entry);
@@ -240,11 +288,11 @@ class Supervisor {
       },
       clusterId,
       numShardsInCluster,
-      kill: (index) => this.enqueue(index, (slot) => this.kill(slot)),
-      stop: (index) => this.enqueue(index, (slot) => this.stop(slot)),
-      freeze: (index) => this.enqueue(index, (slot) => this.freeze(slot)),
-      thaw: (index) => this.enqueue(index, (slot) => this.thaw(slot)),
-      restart: (index) => this.enqueue(index, (slot) => this.restart(slot)),
+      kill: (index, options) => this.enqueue(index, options, (slot) => this.kill(slot)),
+      stop: (index, options) => this.enqueue(index, options, (slot) => this.stop(slot)),
+      freeze: (index, options) => this.enqueue(index, options, (slot) => this.freeze(slot)),
+      thaw: (index, options) => this.enqueue(index, options, (slot) => this.thaw(slot)),
+      restart: (index, options) => this.enqueue(index, options, (slot) => this.restart(slot)),
       setFault: async (index, fault) => this.setFault(this.slot(index), fault),
       stats: async (index) => this.stats(this.slot(index)),
       close: () => this.close(),
@@ -301,18 +349,31 @@ class Supervisor {
     return slot;
   }
 
-  private enqueue(index: number, operation: (slot: Slot) => Promise<void>): Promise<void> {
+  /**
+   * Runs `operation` after the node's earlier ones. Refused at once (BUSY) when too many are
+   * pending; dropped (ABORTED) if its signal aborts before its turn comes.
+   */
+  private enqueue(index: number, options: FleetOperationOptions | undefined, operation: (slot: Slot) => Promise<void>): Promise<void> {
     let slot: Slot;
     try {
       slot = this.slot(index);
       this.assertOpen();
+      throwIfAborted(options?.signal, index);
+      if (slot.pending >= MAX_PENDING_OPERATIONS_PER_NODE) {
+        throw new FleetError(
+          "BUSY",
+          `fleet node ${index} already has ${slot.pending} operations pending (at most ${MAX_PENDING_OPERATIONS_PER_NODE}); retry once they are done`,
+        );
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = slot.queue.then(
-      () => operation(slot),
-      () => operation(slot),
-    );
+    slot.pending++;
+    const turn = () => {
+      throwIfAborted(options?.signal, index);
+      return operation(slot);
+    };
+    const run = slot.queue.then(turn, turn).finally(() => slot.pending--);
     slot.queue = run.catch(() => undefined);
     return run;
   }
@@ -374,8 +435,8 @@ class Supervisor {
 
   private async setFault(slot: Slot, fault: Fault): Promise<void> {
     this.assertOpen();
+    const copy = requireFault("setFault", fault);
     await slot.starting?.catch(() => undefined);
-    const copy = { ...fault };
     if (slot.child?.alive) {
       const child = this.requireRunning(slot);
       await this.request(slot, child, { type: "set-fault", fault: copy, requestId: this.nextRequestId++ }, "fault-set");
@@ -417,7 +478,7 @@ class Supervisor {
   ): Promise<ChildMessage> {
     const { requestId } = message;
     return new Promise<ChildMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelDeadline = startDeadline(this.requestTimeoutMs, () => {
         child.pending.delete(requestId);
         reject(
           new FleetError(
@@ -425,15 +486,15 @@ class Supervisor {
             `fleet node ${slot.config.index} did not answer ${message.type} within ${this.requestTimeoutMs} ms`,
           ),
         );
-      }, this.requestTimeoutMs);
+      });
       child.pending.set(requestId, {
         resolve: (reply) => {
-          clearTimeout(timer);
+          cancelDeadline();
           if (reply.type === replyType) resolve(reply);
           else reject(new Error(`fleet node ${slot.config.index} answered ${message.type} with ${reply.type}`));
         },
         reject: (error) => {
-          clearTimeout(timer);
+          cancelDeadline();
           reject(error);
         },
       });
@@ -457,10 +518,13 @@ class Supervisor {
     slot.exitAs = undefined;
     this.watchdog.watch(child.pid);
 
-    let timer: NodeJS.Timeout | undefined;
+    const forkedAt = performance.now();
+    let loadedAt: number | undefined;
+    let cancelDeadline = () => undefined as void;
     const ready = new Promise<NodeIdentity>((resolve, reject) => {
       const onMessage = (message: ChildMessage) => {
-        if (message.type === "ready") resolve(identityOf(message));
+        if (message.type === "loaded") loadedAt = performance.now();
+        else if (message.type === "ready") resolve(identityOf(message));
         else if (message.type === "error") reject(new Error(message.message));
       };
       child.process.on("message", onMessage);
@@ -468,12 +532,11 @@ class Supervisor {
       void child.exited.then(({ code, signal: exitSignal }) =>
         reject(new Error(`the process exited (${exitSignal ?? `code ${String(code)}`}) before it was ready`)),
       );
-      timer = setTimeout(
-        () => reject(new Error(`no ready message within ${this.readyTimeoutMs} ms`)),
-        this.readyTimeoutMs,
+      cancelDeadline = startDeadline(this.readyTimeoutMs, () =>
+        reject(new Error(readyTimeoutMessage(this.readyTimeoutMs, loadedAt === undefined ? undefined : loadedAt - forkedAt))),
       );
       send(child, { type: "start", config: structuredClone(slot.config) });
-    }).finally(() => clearTimeout(timer));
+    }).finally(() => cancelDeadline());
 
     try {
       const identity = await ready;
@@ -576,6 +639,23 @@ class Supervisor {
   }
 }
 
+/**
+ * Says how far the node got, how loaded the machine is, and how to give it longer — the
+ * usual cause is a busy machine, not a broken node.
+ */
+function readyTimeoutMessage(timeoutMs: number, loadedAfterMs: number | undefined): string {
+  const stage =
+    loadedAfterMs === undefined
+      ? "its code had not even finished loading"
+      : `its code loaded after ${Math.round(loadedAfterMs)} ms, then it did not start listening`;
+  const load = `load average ${loadavg()[0]?.toFixed(1) ?? "?"} on ${availableParallelism()} cores`;
+  const suggested = Math.min(Math.max(timeoutMs * 2, 60_000), MAX_READY_TIMEOUT_MS);
+  return (
+    `no ready message within ${timeoutMs} ms (${stage}; ${load}). ` +
+    `On a busy machine give it longer: startFleet({ readyTimeoutMs: ${suggested} }) or npm run fleet -- --ready-timeout ${suggested}`
+  );
+}
+
 function identityOf(message: Extract<ChildMessage, { type: "ready" }>): NodeIdentity {
   return { peerId: message.peerId, multiaddr: message.multiaddr, enr: message.enr, port: message.port };
 }
@@ -584,6 +664,35 @@ function send(child: ChildHandle, message: ParentMessage): void {
   if (!child.alive || !child.process.connected) return;
   // A channel that closes between the check and the write reports through the callback.
   child.process.send(message, (error) => void error);
+}
+
+/**
+ * A deadline for a child's answer. When it passes, the verdict waits one more turn of the
+ * event loop: if this process was itself stalled past the deadline (a busy test, a loaded
+ * machine), an answer that arrived meanwhile is read first (I/O is polled before immediates
+ * run) instead of being blamed on the node. Returns the cancel function.
+ */
+function startDeadline(ms: number, onExpired: () => void): () => void {
+  let immediate: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => {
+    immediate = setImmediate(onExpired);
+  }, ms);
+  return () => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+  };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, index: number): void {
+  if (signal?.aborted) {
+    throw new FleetError("ABORTED", `operation on fleet node ${index} dropped before it started: ${describeReason(signal.reason)}`, {
+      cause: signal.reason,
+    });
+  }
+}
+
+function describeReason(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 function signal(child: ChildHandle, name: NodeJS.Signals): void {

@@ -14,4 +14,10 @@ export class NodeCounters {
   /** Messages delivered by gossipsub from other fleet nodes. */
   relayReceived = 0;
   peerExchangeQueries = 0;
+  peerExchangeRecordsSent = 0;
+  tarpitConnections = 0;
+  connectionsDropped = 0;
+  streamsRefused = 0;
+  idleStreamsReset = 0;
+  malformedRequests = 0;
 }

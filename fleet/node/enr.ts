@@ -5,12 +5,12 @@
  * Record: RLP [signature, seq, k1, v1, k2, v2, …] with keys sorted; the signature is
  * secp256k1 over keccak256(RLP [seq, k1, v1, …]) as 64 bytes r‖s ("v4" identity scheme).
  */
-import type { Secp256k1PrivateKey } from "@libp2p/interface";
 import type { Multiaddr } from "@multiformats/multiaddr";
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { keccak_256 } from "@noble/hashes/sha3";
 import { encodeRelayShard } from "@waku/utils";
 import type { ServedProtocol } from "../types.js";
+import { concatBytes } from "./bytes.js";
 import { bigEndian, rlpEncode } from "./rlp.js";
 
 export const ENR_PREFIX = "enr:";
@@ -21,8 +21,16 @@ const WAKU2_BITS = { relay: 1, store: 2, filter: 4, lightPush: 8 } as const;
 /** @waku/utils switches from the shard index list (`rs`) to a bit vector (`rsv`) at 64 shards. */
 const SHARD_BIT_VECTOR_FROM = 64;
 
+/** A secp256k1 key as the record needs it (a libp2p Secp256k1PrivateKey is one). */
+export interface EnrSigningKey {
+  /** The 32-byte private scalar. */
+  raw: Uint8Array;
+  /** The 33-byte compressed public key. */
+  publicKey: { raw: Uint8Array };
+}
+
 export interface EnrContent {
-  privateKey: Secp256k1PrivateKey;
+  privateKey: EnrSigningKey;
   /** Location address without /p2p, e.g. /ip4/127.0.0.1/tcp/60001/ws. */
   listenAddress: Multiaddr;
   clusterId: number;
@@ -69,19 +77,7 @@ function waku2Bits(protocols: readonly ServedProtocol[]): number {
 
 /** Waku's `multiaddrs` field: each address as a 2-byte big-endian length then its bytes. */
 function encodeMultiaddrsField(addresses: readonly Multiaddr[]): Uint8Array {
-  const parts = addresses.map((address) => {
-    const part = new Uint8Array(2 + address.bytes.length);
-    new DataView(part.buffer).setUint16(0, address.bytes.length);
-    part.set(address.bytes, 2);
-    return part;
-  });
-  const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
+  return concatBytes(addresses.flatMap((address) => [uint16(address.bytes.length), address.bytes]));
 }
 
 function ipv4Bytes(host: string): Uint8Array {

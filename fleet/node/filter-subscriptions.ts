@@ -1,7 +1,8 @@
 /**
  * Who is subscribed to what, with nwaku's expiry rule: a peer's subscriptions lapse when
  * it has neither pinged nor subscribed for the time-to-live. Expiry is evaluated whenever
- * subscriptions are read, so no timer is needed.
+ * subscriptions are read, so no timer is needed. Bounded like nwaku's: criteria per peer
+ * and subscribed peers overall.
  */
 import type { PeerId } from "@libp2p/interface";
 
@@ -12,24 +13,42 @@ interface Subscriber {
   topics: Map<string, Set<string>>;
 }
 
+export interface SubscriptionCaps {
+  /** Distinct (pubsub topic, content topic) pairs one peer may hold. */
+  maxCriteriaPerPeer: number;
+  /** Peers with live subscriptions at once. */
+  maxSubscribers: number;
+}
+
+/** Why a subscription was refused, in nwaku's words (it answers them with 503). */
+export type SubscribeRefusal = "node has reached maximum number of subscriptions" | "peer has reached maximum number of filter criteria";
+
 export class FilterSubscriptions {
   readonly #ttlMs: number;
+  readonly #caps: SubscriptionCaps;
   readonly #now: () => number;
   readonly #subscribers = new Map<string, Subscriber>();
 
-  constructor(ttlMs: number, now: () => number = Date.now) {
+  constructor(ttlMs: number, caps: SubscriptionCaps, now: () => number = Date.now) {
     this.#ttlMs = ttlMs;
+    this.#caps = caps;
     this.#now = now;
   }
 
-  subscribe(peerId: PeerId, pubsubTopic: string, contentTopics: readonly string[]): void {
+  /** Adds the criteria, or nothing at all when that would break a cap; returns the refusal then. */
+  subscribe(peerId: PeerId, pubsubTopic: string, contentTopics: readonly string[]): SubscribeRefusal | undefined {
     const key = peerId.toString();
-    const subscriber = this.#live(key) ?? { peerId, lastSeenMs: 0, topics: new Map() };
-    subscriber.lastSeenMs = this.#now();
+    const existing = this.#live(key);
+    if (!existing && this.subscriberCount() >= this.#caps.maxSubscribers) return "node has reached maximum number of subscriptions";
+    const subscriber = existing ?? { peerId, lastSeenMs: 0, topics: new Map() };
     const topics = subscriber.topics.get(pubsubTopic) ?? new Set<string>();
+    const added = new Set(contentTopics.filter((contentTopic) => !topics.has(contentTopic))).size;
+    if (criteriaOf(subscriber) + added > this.#caps.maxCriteriaPerPeer) return "peer has reached maximum number of filter criteria";
+    subscriber.lastSeenMs = this.#now();
     for (const contentTopic of contentTopics) topics.add(contentTopic);
     subscriber.topics.set(pubsubTopic, topics);
     this.#subscribers.set(key, subscriber);
+    return undefined;
   }
 
   /** Returns false when the peer had none of these subscriptions. */
@@ -88,4 +107,10 @@ export class FilterSubscriptions {
     }
     return subscriber;
   }
+}
+
+function criteriaOf(subscriber: Subscriber): number {
+  let count = 0;
+  for (const topics of subscriber.topics.values()) count += topics.size;
+  return count;
 }

@@ -10,7 +10,13 @@ import type { NodeCounters } from "./counters.js";
 import type { FaultState } from "./faults.js";
 import type { FilterSubscriptions } from "./filter-subscriptions.js";
 import { writeFrame } from "./frames.js";
-import { describeError, MAX_STREAMS_PER_PROTOCOL, type RequestResponseServer } from "./request-response.js";
+import {
+  decodeRequest,
+  describeError,
+  MAX_STREAMS_PER_PROTOCOL,
+  type RequestResponseServer,
+  UNKNOWN_REQUEST_ID,
+} from "./request-response.js";
 import type { ShardRouting } from "./shard-routing.js";
 
 export const FILTER_SUBSCRIBE_CODEC = "/vac/waku/filter-subscribe/2.0.0-beta1";
@@ -36,13 +42,21 @@ function badRequest(reason: string): Status {
   return { statusCode: 400, statusDesc: `BAD_REQUEST: ${reason}` };
 }
 
+function serviceUnavailable(reason: string): Status {
+  return { statusCode: 503, statusDesc: `SERVICE_UNAVAILABLE: ${reason}` };
+}
+
 export function filterSubscribeServer(subscriptions: FilterSubscriptions, routing: ShardRouting): RequestResponseServer {
   return {
     codec: FILTER_SUBSCRIBE_CODEC,
     handle(requestBytes, connection) {
-      const request = proto_filter_v2.FilterSubscribeRequest.decode(requestBytes);
+      const request = decodeRequest("filter subscribe request", proto_filter_v2.FilterSubscribeRequest.decode, requestBytes);
       const status = apply(request, connection.remotePeer, subscriptions, routing);
       return proto_filter_v2.FilterSubscribeResponse.encode({ requestId: request.requestId, ...status });
+    },
+    // nwaku closes such a stream without a reply; the status code says more and is no reset either.
+    errorReply(problem) {
+      return proto_filter_v2.FilterSubscribeResponse.encode({ requestId: UNKNOWN_REQUEST_ID, ...badRequest(problem.detail) });
     },
   };
 }
@@ -59,8 +73,8 @@ function apply(
     case RequestType.SUBSCRIBE: {
       const invalid = validateCriteria(request, routing);
       if (invalid) return invalid;
-      subscriptions.subscribe(peer, request.pubsubTopic as string, request.contentTopics);
-      return OK;
+      const refusal = subscriptions.subscribe(peer, request.pubsubTopic as string, request.contentTopics);
+      return refusal ? serviceUnavailable(refusal) : OK;
     }
     case RequestType.UNSUBSCRIBE: {
       const invalid = validateCriteria(request, routing);

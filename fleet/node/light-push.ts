@@ -10,7 +10,7 @@ import { proto_lightpush, proto_message } from "@waku/proto";
 import type { NodeCounters } from "./counters.js";
 import type { FaultState } from "./faults.js";
 import type { MessageRouter } from "./message-router.js";
-import { describeError, type RequestResponseServer } from "./request-response.js";
+import { decodeRequest, describeError, type RequestResponseServer, UNKNOWN_REQUEST_ID } from "./request-response.js";
 import type { ShardRouting } from "./shard-routing.js";
 import type { WakuMessage } from "./waku-message.js";
 
@@ -80,22 +80,21 @@ export function lightPushV3Server(intake: LightPushIntake): RequestResponseServe
   return {
     codec: LIGHT_PUSH_V3_CODEC,
     async handle(requestBytes) {
-      let request: proto_lightpush.LightPushRequestV3;
-      try {
-        request = proto_lightpush.LightPushRequestV3.decode(requestBytes);
-      } catch (err) {
-        return proto_lightpush.LightPushResponseV3.encode({
-          requestId: "N/A",
-          statusCode: LightPushStatusCode.BAD_REQUEST,
-          statusDesc: `BAD_REQUEST: undecodable request: ${describeError(err)}`,
-        });
-      }
+      const request = decodeRequest("light push v3 request", proto_lightpush.LightPushRequestV3.decode, requestBytes);
       const outcome = await intake.accept(request.pubsubTopic, request.message);
       return proto_lightpush.LightPushResponseV3.encode(
         outcome.accepted
           ? { requestId: request.requestId, statusCode: LightPushStatusCode.SUCCESS, relayPeerCount: outcome.relayPeerCount }
           : { requestId: request.requestId, statusCode: outcome.statusCode, statusDesc: outcome.statusDesc },
       );
+    },
+    errorReply(problem) {
+      const tooLarge = problem.kind === "too-large";
+      return proto_lightpush.LightPushResponseV3.encode({
+        requestId: UNKNOWN_REQUEST_ID,
+        statusCode: tooLarge ? LightPushStatusCode.PAYLOAD_TOO_LARGE : LightPushStatusCode.BAD_REQUEST,
+        statusDesc: `${tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST"}: ${problem.detail}`,
+      });
     },
   };
 }
@@ -104,20 +103,15 @@ export function lightPushV2Server(intake: LightPushIntake): RequestResponseServe
   return {
     codec: LIGHT_PUSH_V2_CODEC,
     async handle(requestBytes) {
-      let rpc: proto_lightpush.PushRpc;
-      try {
-        rpc = proto_lightpush.PushRpc.decode(requestBytes);
-      } catch (err) {
-        return proto_lightpush.PushRpc.encode({
-          requestId: "N/A",
-          response: { isSuccess: false, info: `undecodable request: ${describeError(err)}` },
-        });
-      }
+      const rpc = decodeRequest("light push v2 request", proto_lightpush.PushRpc.decode, requestBytes);
       const outcome = await intake.accept(rpc.request?.pubsubTopic, rpc.request?.message);
       return proto_lightpush.PushRpc.encode({
         requestId: rpc.requestId,
         response: outcome.accepted ? { isSuccess: true } : { isSuccess: false, info: outcome.statusDesc },
       });
+    },
+    errorReply(problem) {
+      return proto_lightpush.PushRpc.encode({ requestId: UNKNOWN_REQUEST_ID, response: { isSuccess: false, info: problem.detail } });
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Child-process entry of a fleet node, started by the supervisor with
  * `child_process.fork` (through tsx when running from source). Speaks the protocol in
- * ../ipc.ts: waits for `start`, answers `ready`, then serves `peers`, `set-fault`,
- * `stats` and `stop`. It exits when the IPC channel closes, so a node never outlives its
+ * ../ipc.ts: says `loaded` once its code is in, waits for `start`, answers `ready`, then
+ * serves `peers`, `set-fault`, `stats` and `stop`. It exits when the IPC channel closes, so a node never outlives its
  * parent, even a SIGKILLed one.
  */
 import "../polyfill.js";
@@ -94,7 +94,8 @@ process.on("message", (value: unknown) => {
   handle(value).catch(fail);
 });
 process.on("disconnect", () => exit(0));
-process.on("SIGTERM", () => exit(0));
-process.on("SIGINT", () => exit(0));
+for (const name of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(name, () => exit(0));
 process.on("uncaughtException", (err) => void fail(err));
 process.on("unhandledRejection", (reason) => void fail(reason));
+// Every import above has been evaluated: the supervisor can tell a slow compile from a slow start.
+void send({ type: "loaded" });

@@ -1,6 +1,7 @@
 /**
  * The archive behind the store protocol: messages kept in time order, each once (by
  * message hash), paged with an exclusive cursor in either direction like nwaku's archive.
+ * Bounded by message count and by bytes: the oldest messages go first.
  */
 import type { proto_message } from "@waku/proto";
 
@@ -36,8 +37,12 @@ export type StorePage =
   | { kind: "page"; messages: StoredMessage[]; hasMore: boolean }
   | { kind: "unknown-cursor" };
 
-/** Oldest messages are dropped beyond this, so a long-running fleet cannot grow without bound. */
-export const DEFAULT_STORE_CAPACITY = 100_000;
+/** Oldest messages are dropped beyond either bound, so a long-running fleet cannot grow without bound. */
+export interface StoreCapacity {
+  maxMessages: number;
+  /** Sum of the entries' `encodedBytes`. */
+  maxBytes: number;
+}
 
 function compareStored(a: StoredMessage, b: StoredMessage): number {
   if (a.time !== b.time) return a.time < b.time ? -1 : 1;
@@ -46,12 +51,13 @@ function compareStored(a: StoredMessage, b: StoredMessage): number {
 }
 
 export class MessageStore {
-  readonly #capacity: number;
+  readonly #capacity: StoreCapacity;
   /** Ascending by (time, hash), the order pages are served in. */
   readonly #ordered: StoredMessage[] = [];
   readonly #byHash = new Map<string, StoredMessage>();
+  #bytes = 0;
 
-  constructor(capacity = DEFAULT_STORE_CAPACITY) {
+  constructor(capacity: StoreCapacity) {
     this.#capacity = capacity;
   }
 
@@ -59,20 +65,28 @@ export class MessageStore {
     return this.#ordered.length;
   }
 
+  /** Sum of the stored entries' `encodedBytes`. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   has(hashHex: string): boolean {
     return this.#byHash.has(hashHex);
   }
 
-  /** Stores the message unless it is already there; returns whether it was added. */
+  /** Stores the message unless it is already there; returns whether it was added (and kept). */
   add(entry: StoredMessage): boolean {
     if (this.#byHash.has(entry.hashHex)) return false;
     this.#ordered.splice(this.#firstIndexAfter(entry), 0, entry);
     this.#byHash.set(entry.hashHex, entry);
-    while (this.#ordered.length > this.#capacity) {
+    this.#bytes += entry.encodedBytes;
+    while (this.#ordered.length > this.#capacity.maxMessages || this.#bytes > this.#capacity.maxBytes) {
       const oldest = this.#ordered.shift();
-      if (oldest) this.#byHash.delete(oldest.hashHex);
+      if (!oldest) break;
+      this.#byHash.delete(oldest.hashHex);
+      this.#bytes -= oldest.encodedBytes;
     }
-    return true;
+    return this.#byHash.has(entry.hashHex);
   }
 
   query(criteria: StoreCriteria): StorePage {

@@ -3,10 +3,13 @@
  * The SDK stores the answer as the peer's shard info and only uses peers on its own
  * cluster and on the shard of a message, so a wrong answer makes a node silently unusable
  * (which is what the `wrongCluster` fault simulates).
+ *
+ * The protocol has no error status: like nwaku, a request that cannot be decoded gets no
+ * reply, only a clean close (no errorReply here).
  */
 import { proto_metadata } from "@waku/proto";
 import type { FaultState } from "./faults.js";
-import type { RequestResponseServer } from "./request-response.js";
+import { decodeRequest, type RequestResponseServer } from "./request-response.js";
 import type { ShardRouting } from "./shard-routing.js";
 
 export const METADATA_CODEC = "/vac/waku/metadata/1.0.0";
@@ -17,7 +20,7 @@ export function metadataServer(routing: ShardRouting, faults: FaultState): Reque
     handle(request) {
       // Decoded only to reject garbage; nwaku answers with its own cluster whatever the
       // client claims, and so do we.
-      proto_metadata.WakuMetadataRequest.decode(request);
+      decodeRequest("metadata request", proto_metadata.WakuMetadataRequest.decode, request);
       return proto_metadata.WakuMetadataResponse.encode({
         clusterId: faults.current.wrongCluster ?? routing.clusterId,
         shards: [...routing.shards],

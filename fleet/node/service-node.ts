@@ -17,6 +17,7 @@ import { hexToBytes } from "@waku/utils/bytes";
 import { createLibp2p, type Libp2p } from "libp2p";
 import type { FleetPeer } from "../ipc.js";
 import type { Fault, NodeConfig, NodeIdentity, NodeStats, ServedProtocol } from "../types.js";
+import { ConnectionDropper } from "./connection-dropper.js";
 import { NodeCounters } from "./counters.js";
 import { encodeEnr } from "./enr.js";
 import { FaultState } from "./faults.js";
@@ -24,14 +25,17 @@ import { FilterPusher, filterSubscribeServer } from "./filter.js";
 import { FilterSubscriptions } from "./filter-subscriptions.js";
 import { FleetPeers } from "./fleet-peers.js";
 import { LightPushIntake, lightPushV2Server, lightPushV3Server } from "./light-push.js";
+import { resolveLimits } from "./limits.js";
 import { MessageRouter } from "./message-router.js";
 import { MessageStore } from "./message-store.js";
 import { metadataServer } from "./metadata.js";
 import { peerExchangeServer } from "./peer-exchange.js";
+import { PxFlood } from "./px-flood.js";
 import { Relay, wakuGossipsub } from "./relay.js";
-import { type RequestResponseServer, serveRequestResponse } from "./request-response.js";
+import { type RequestContext, type RequestResponseServer, serveRequestResponse } from "./request-response.js";
 import { ShardRouting } from "./shard-routing.js";
 import { storeServer } from "./store.js";
+import { PeerStreamLimiter } from "./stream-guards.js";
 
 export interface ServiceNode {
   readonly identity: NodeIdentity;
@@ -99,12 +103,19 @@ async function assemble(
   privateKey: Secp256k1PrivateKey,
 ): Promise<ServiceNode> {
   const log = libp2p.logger.forComponent(`waku-fleet:node:${config.index}`);
+  const limits = resolveLimits(config.limits);
   const faults = new FaultState(config.fault);
   const counters = new NodeCounters();
-  const subscriptions = new FilterSubscriptions(config.filterSubscriptionTtlMs);
-  const archive = serves.has("store") ? new MessageStore() : undefined;
+  const subscriptions = new FilterSubscriptions(config.filterSubscriptionTtlMs, {
+    maxCriteriaPerPeer: limits.maxFilterCriteriaPerPeer,
+    maxSubscribers: limits.maxFilterSubscribers,
+  });
+  const archive = serves.has("store") ? new MessageStore({ maxMessages: limits.storeMaxMessages, maxBytes: limits.storeMaxBytes }) : undefined;
   const pusher = serves.has("filter") ? new FilterPusher(libp2p, subscriptions, faults, counters, log) : undefined;
   const fleetPeers = new FleetPeers(libp2p, log);
+  const dropper = new ConnectionDropper(faults);
+  const flood = new PxFlood(routing, () => counters.tarpitConnections++, log);
+  const context: RequestContext = { faults, dropper, streams: new PeerStreamLimiter(limits.maxStreamsPerPeer), limits, counters, log };
 
   const gossipsub = libp2p.services.relay as GossipSub | undefined;
   const relay = gossipsub
@@ -123,10 +134,17 @@ async function assemble(
     ...(serves.has("lightPush") ? [lightPushV3Server(intake), lightPushV2Server(intake)] : []),
     ...(serves.has("filter") ? [filterSubscribeServer(subscriptions, routing)] : []),
     ...(archive ? [storeServer(archive, faults, counters)] : []),
-    ...(serves.has("peerExchange") ? [peerExchangeServer(() => fleetPeers.records(), counters)] : []),
+    ...(serves.has("peerExchange") ? [peerExchangeServer({ knownPeers: () => fleetPeers.records(), faults, flood, counters })] : []),
   ];
+  const applyFault = (fault: Fault) => {
+    faults.set(fault);
+    dropper.reset();
+    // The flood's records take seconds to build: start now, not at the first query.
+    if (fault.pxFlood && serves.has("peerExchange")) flood.prepare(fault.pxFlood);
+  };
+  applyFault(config.fault);
   // Handlers go in before the node listens, so identify never advertises a partial set.
-  for (const server of servers) await serveRequestResponse(libp2p, server, faults, log);
+  for (const server of servers) await serveRequestResponse(libp2p, server, context);
   await libp2p.start();
   relay?.start();
 
@@ -140,7 +158,7 @@ async function assemble(
       fleetPeers.update(peers);
     },
     setFault(fault) {
-      faults.set(fault);
+      applyFault(fault);
     },
     stats() {
       return {
@@ -153,6 +171,13 @@ async function assemble(
         storedMessages: archive?.size ?? 0,
         relayReceived: counters.relayReceived,
         peerExchangeQueries: counters.peerExchangeQueries,
+        storedBytes: archive?.bytes ?? 0,
+        peerExchangeRecordsSent: counters.peerExchangeRecordsSent,
+        tarpitConnections: counters.tarpitConnections,
+        connectionsDropped: counters.connectionsDropped,
+        streamsRefused: counters.streamsRefused,
+        idleStreamsReset: counters.idleStreamsReset,
+        malformedRequests: counters.malformedRequests,
       };
     },
     relayPeers() {
@@ -162,7 +187,7 @@ async function assemble(
       stopping ??= (async () => {
         faults.stop();
         relay?.stop();
-        await libp2p.stop();
+        await Promise.all([libp2p.stop(), flood.stop()]);
       })();
       return stopping;
     },

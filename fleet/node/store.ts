@@ -12,7 +12,7 @@ import type { NodeCounters } from "./counters.js";
 import type { FaultState } from "./faults.js";
 import { MAX_FRAME_BYTES } from "./frames.js";
 import type { MessageStore, StoreCriteria, StoredMessage } from "./message-store.js";
-import type { RequestResponseServer } from "./request-response.js";
+import { decodeRequest, type RequestResponseServer } from "./request-response.js";
 
 export const STORE_CODEC = "/vac/waku/store-query/3.0.0";
 
@@ -30,10 +30,14 @@ export function storeServer(archive: MessageStore, faults: FaultState, counters:
   return {
     codec: STORE_CODEC,
     handle(requestBytes) {
-      const request = proto_store.StoreQueryRequest.decode(requestBytes);
       counters.storeQueries++;
+      const request = decodeRequest("store query", proto_store.StoreQueryRequest.decode, requestBytes);
       const reply = answer(request, archive, faults);
       return proto_store.StoreQueryResponse.encode({ requestId: request.requestId, ...reply });
+    },
+    // As nwaku: a request it cannot decode gets 400 and an empty request id.
+    errorReply(problem) {
+      return proto_store.StoreQueryResponse.encode({ requestId: "", ...failure(400, `BAD_REQUEST: ${problem.detail}`) });
     },
   };
 }

@@ -1,6 +1,6 @@
 // A stand-in for fleet/node/main.ts speaking the same IPC, so supervisor mechanics can be tested
 // without libp2p. FAKE_NODE_MODE=crash exits before `ready`; =error reports an error message;
-// =silent never answers `start`.
+// =silent says `loaded` but never answers `start`; =mute says nothing at all.
 import { createServer } from "node:net";
 import type { ChildMessage, FleetPeer, ParentMessage } from "../../fleet/ipc.js";
 import { peerIdOfKey } from "../../fleet/keys.js";
@@ -12,6 +12,7 @@ let peers: FleetPeer[] = [];
 const server = createServer((socket) => socket.destroy());
 
 process.on("disconnect", () => process.exit(0));
+if (process.env.FAKE_NODE_MODE !== "mute") reply({ type: "loaded" });
 process.on("message", (message: ParentMessage) => {
   switch (message.type) {
     case "start": {
@@ -20,7 +21,7 @@ process.on("message", (message: ParentMessage) => {
         console.error("fake node: crashing on purpose");
         process.exit(3);
       }
-      if (process.env.FAKE_NODE_MODE === "silent") return;
+      if (process.env.FAKE_NODE_MODE === "silent" || process.env.FAKE_NODE_MODE === "mute") return;
       if (process.env.FAKE_NODE_MODE === "error") {
         reply({ type: "error", message: "fake node: refusing to start" });
         return;
@@ -54,6 +55,13 @@ process.on("message", (message: ParentMessage) => {
           storedMessages: 0,
           relayReceived: 0,
           peerExchangeQueries: 0,
+          storedBytes: 0,
+          peerExchangeRecordsSent: 0,
+          tarpitConnections: 0,
+          connectionsDropped: 0,
+          streamsRefused: 0,
+          idleStreamsReset: 0,
+          malformedRequests: 0,
         },
       });
       return;

@@ -104,3 +104,35 @@ export function readLines(stream: NodeJS.ReadableStream): AsyncGenerator<string>
     if (buffer) yield buffer;
   })();
 }
+
+/**
+ * Local addresses of the TCP sockets listening on `port`, from the kernel's socket table
+ * (/proc/net/tcp and tcp6): proves where a server listens without connecting anywhere.
+ */
+export function listeningAddresses(port: number): string[] {
+  const LISTEN = "0A";
+  const found: string[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== LISTEN) continue;
+      const [addressHex, portHex] = local.split(":") as [string, string];
+      if (Number.parseInt(portHex, 16) === port) found.push(decodeProcAddress(addressHex));
+    }
+  }
+  return found;
+}
+
+/** /proc/net/tcp* addresses are 32-bit words in host (little-endian) order. */
+function decodeProcAddress(hex: string): string {
+  const bytes = (hex.match(/.{8}/g) ?? []).flatMap((word) => (word.match(/../g) ?? []).reverse()).map((pair) => Number.parseInt(pair, 16));
+  if (bytes.length === 4) return bytes.join(".");
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
+  return groups.join(":");
+}

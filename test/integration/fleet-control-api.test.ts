@@ -1,10 +1,10 @@
 import { request as httpRequest } from "node:http";
 import { connect, type AddressInfo } from "node:net";
-import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startControlApi, type ControlApi } from "../../fleet/control-api.js";
 import { startFleet } from "../../fleet/supervisor.js";
 import type { Fleet, FleetNodeInfo } from "../../fleet/types.js";
+import { listeningAddresses } from "./_fleet-helpers.js";
 
 
 interface Reply {
@@ -55,27 +55,35 @@ describe("the fleet control API", () => {
 
   const node = (reply: Reply) => (reply.body as { node: FleetNodeInfo }).node;
 
-  it("listens on 127.0.0.1 only", async () => {
+  /** A POST whose client can hang up before the reply. */
+  function post(target: ControlApi, path: string): { reply: Promise<Reply>; hangUp: () => void } {
+    let hangUp = () => undefined as void;
+    const reply = new Promise<Reply>((resolve, reject) => {
+      const req = httpRequest(`${target.url}${path}`, { method: "POST", headers: { Authorization: `Bearer ${target.token}` } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined }));
+      });
+      req.on("error", reject);
+      hangUp = () => {
+        req.destroy();
+      };
+      req.end();
+    });
+    // A hung-up request never gets its reply; nobody waits for it.
+    reply.catch(() => undefined);
+    return { reply, hangUp: () => hangUp() };
+  }
+
+  it("listens on 127.0.0.1 only: its bound address and the kernel's socket table say so", () => {
     const address = api.server.address() as AddressInfo;
     expect(address.address).toBe("127.0.0.1");
     expect(api.url).toBe(`http://127.0.0.1:${address.port}`);
-    const external = Object.values(networkInterfaces())
-      .flat()
-      .find((info) => info && !info.internal && info.family === "IPv4");
-    if (!external) {
-      console.log("[fleet-control-api] no non-loopback IPv4 interface on this machine; connect check skipped");
-      return;
-    }
-    const outcome = await new Promise<string>((resolve) => {
-      const socket = connect({ host: external.address, port: address.port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve("connected");
-      });
-      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-    });
-    console.log(`[fleet-control-api] connect to ${external.address}:${address.port} → ${outcome}`);
-    expect(outcome).not.toBe("connected");
+    // Every socket listening on this port, any address, any process: just the one on loopback.
+    expect(listeningAddresses(address.port)).toEqual(["127.0.0.1"]);
+    // The fleet nodes too.
+    for (const fleetNode of fleet.nodes) expect(listeningAddresses(fleetNode.port), `node ${fleetNode.index}`).toEqual(["127.0.0.1"]);
   });
 
   it("answers 401 without a token, with a wrong one, or with a wrong scheme", async () => {
@@ -157,6 +165,13 @@ describe("the fleet control API", () => {
       ['{"latencyMs":-1}', /latencyMs/],
       ['{"filterSilent":"yes"}', /filterSilent/],
       ['{"explode":true}', /unknown fault field "explode"/],
+      ['{"pxFlood":"yes"}', /pxFlood must be true, false or an object/],
+      ['{"pxFlood":{"records":0}}', /pxFlood.records must be an integer in 1..20000/],
+      ['{"pxFlood":{"records":5,"garbage":6}}', /garbage cannot exceed/],
+      ['{"pxFlood":{"tarpit":1}}', /unknown pxFlood field "tarpit"/],
+      ['{"dropConnection":{}}', /needs afterRequests or probability/],
+      ['{"dropConnection":{"probability":1.5}}', /probability must be a number in 0..1/],
+      ['{"dropConnection":{"afterRequests":-1}}', /afterRequests must be an integer/],
     ];
     for (const [body, reason] of bad) {
       const reply = await call("PUT", "/nodes/1/fault", { body });
@@ -181,6 +196,58 @@ describe("the fleet control API", () => {
     const deleted = await call("DELETE", "/nodes/1/fault");
     expect(deleted.status).toBe(200);
     expect(node(deleted).fault).toEqual({});
+  });
+
+  it("switches the hostile faults: pxFlood (true = the defaults) and dropConnection", async () => {
+    const flood = await call("PUT", "/nodes/1/fault", { body: JSON.stringify({ pxFlood: true, dropConnection: { afterRequests: 3 } }) });
+    expect(flood.status).toBe(200);
+    expect(node(flood).fault).toEqual({ pxFlood: {}, dropConnection: { afterRequests: 3 } });
+    const tuned = await call("PUT", "/nodes/1/fault", { body: JSON.stringify({ pxFlood: { records: 50, garbage: 0 }, dropConnection: { probability: 0.25 } }) });
+    expect(node(tuned).fault).toEqual({ pxFlood: { records: 50, garbage: 0 }, dropConnection: { probability: 0.25 } });
+    const stats = await call("GET", "/nodes/1/stats");
+    expect(stats.body).toMatchObject({ stats: { tarpitConnections: expect.any(Number), connectionsDropped: expect.any(Number), peerExchangeRecordsSent: expect.any(Number) } });
+    expect(node(await call("DELETE", "/nodes/1/fault")).fault).toEqual({});
+  });
+
+  it("drops queued operations whose client hung up, and answers 429 once a node has too many pending", { timeout: 180_000 }, async () => {
+    const outcomes: Promise<string>[] = [];
+    const recording: Fleet = {
+      get nodes() {
+        return fleet.nodes;
+      },
+      clusterId: fleet.clusterId,
+      numShardsInCluster: fleet.numShardsInCluster,
+      kill: (index, options) => fleet.kill(index, options),
+      stop: (index, options) => fleet.stop(index, options),
+      freeze: (index, options) => fleet.freeze(index, options),
+      thaw: (index, options) => fleet.thaw(index, options),
+      restart: (index, options) => {
+        const run = fleet.restart(index, options);
+        outcomes.push(run.then(() => "ran", (error: { code?: string }) => error.code ?? "failed"));
+        return run;
+      },
+      setFault: (index, fault) => fleet.setFault(index, fault),
+      stats: (index) => fleet.stats(index),
+      close: () => fleet.close(),
+    };
+    const recorded = await startControlApi(recording);
+    try {
+      // One restart runs, four wait behind it (the most a node takes), the sixth is refused.
+      const requests = Array.from({ length: 6 }, () => post(recorded, "/nodes/2/restart"));
+      await expect.poll(() => outcomes.length).toBe(6);
+      const refused = await requests[5]!.reply;
+      expect(refused.status).toBe(429);
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect((refused.body as { error: string }).error).toMatch(/already has 5 operations pending/);
+      // Three clients give up while their restarts still wait.
+      for (const request of requests.slice(2, 5)) request.hangUp();
+      expect((await requests[0]!.reply).status).toBe(200);
+      expect((await requests[1]!.reply).status).toBe(200);
+      expect(await Promise.all(outcomes)).toEqual(["ran", "ran", "ABORTED", "ABORTED", "ABORTED", "BUSY"]);
+      expect(fleet.nodes[2]!.state).toBe("running");
+    } finally {
+      await recorded.close();
+    }
   });
 
   it("drives the node lifecycle and reads stats", async () => {

@@ -107,11 +107,13 @@ describe("faults", () => {
       expect(result.failures).toEqual([]);
       return performance.now() - started;
     };
-    const baseline = await timedSend();
+    // The best of a few: one send on a loaded machine can take 100 ms or more by itself.
+    const baseline = Math.min(await timedSend(), await timedSend(), await timedSend());
     a.setFault({ latencyMs: 400 });
     const delayed = await timedSend();
+    expect(baseline).toBeLessThan(400);
+    // A lower bound only: load can make a reply later, never earlier.
     expect(delayed).toBeGreaterThanOrEqual(400);
-    expect(delayed - baseline).toBeGreaterThanOrEqual(350);
   });
 
   it("wrongCluster: metadata names another cluster and the SDK stops using the node", async () => {

@@ -150,8 +150,9 @@ describe("filter", () => {
     const ttlMs = 400;
     const shortLived = testCleanup.add(await startServiceNode(await nodeConfig(9, { filterSubscriptionTtlMs: ttlMs })), (started) => started.stop());
     const client = await startRawClient(testCleanup);
-    expect((await filterRequest(client, shortLived, Type.SUBSCRIBE, PUBSUB_TOPIC, [CONTENT_TOPIC])).statusCode).toBe(200);
+    // Taken before the request: the node dates the subscription while answering it.
     const subscribedAt = Date.now();
+    expect((await filterRequest(client, shortLived, Type.SUBSCRIBE, PUBSUB_TOPIC, [CONTENT_TOPIC])).statusCode).toBe(200);
     expect(shortLived.stats().filterSubscriptions).toBe(1);
     await waitUntil(() => shortLived.stats().filterSubscriptions === 0, { what: "the subscription to expire" });
     expect(Date.now() - subscribedAt).toBeGreaterThanOrEqual(ttlMs);

@@ -16,6 +16,7 @@ import {
 import { decodeRelayShard } from "@waku/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lightNodeOptions } from "../../fleet/light-node-options.js";
+import { readFrame, writeFrame } from "../../fleet/node/frames.js";
 import { startFleet } from "../../fleet/supervisor.js";
 import type { Fleet, NodeStats } from "../../fleet/types.js";
 
@@ -169,42 +170,10 @@ async function rawLightPushV3Status(client: LightNode, peerId: string, topic: st
     requestId: "raw-status-check",
     message: { payload: utf8ToBytes("raw"), contentTopic: topic, version: 0, timestamp: BigInt(Date.now()) * 1_000_000n },
   });
-  await stream.sink([concatBytes([encodeVarint(request.length), request])]);
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream.source) chunks.push(chunk.subarray());
-  const reply = concatBytes(chunks);
-  const [length, offset] = decodeVarint(reply);
-  return proto_lightpush.LightPushResponseV3.decode(reply.subarray(offset, offset + length)).statusCode;
-}
-
-function encodeVarint(value: number): Uint8Array {
-  const bytes: number[] = [];
-  while (value >= 0x80) {
-    bytes.push((value & 0x7f) | 0x80);
-    value >>>= 7;
-  }
-  bytes.push(value);
-  return Uint8Array.from(bytes);
-}
-
-function decodeVarint(bytes: Uint8Array): [value: number, offset: number] {
-  let value = 0;
-  for (let index = 0, shift = 0; index < bytes.length; index++, shift += 7) {
-    const byte = bytes[index]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return [value, index + 1];
-  }
-  throw new Error("truncated varint");
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  await writeFrame(stream, request);
+  const { frame, remoteClosed } = await readFrame(stream);
+  await remoteClosed;
+  return proto_lightpush.LightPushResponseV3.decode(frame ?? new Uint8Array()).statusCode;
 }
 
 describe("lightNodeOptions", () => {

@@ -166,6 +166,13 @@ describe("a fleet of three service nodes", () => {
         "relayReceived",
         "storeQueries",
         "storedMessages",
+        "storedBytes",
+        "peerExchangeRecordsSent",
+        "tarpitConnections",
+        "connectionsDropped",
+        "streamsRefused",
+        "idleStreamsReset",
+        "malformedRequests",
       ].sort(),
     );
   });
@@ -238,10 +245,25 @@ describe("a node that cannot start", () => {
     expect(leftovers.filter(isAlive)).toEqual([]);
   });
 
-  it("never answering: the ready timeout ends it", async () => {
-    await expect(
-      startFleet({ nodes: 1, readyTimeoutMs: 300 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "silent" } }),
-    ).rejects.toThrow(/^fleet node 0 failed to start: no ready message within 300 ms/);
+  it("never answering: the ready timeout ends it, says how far the node got and how to wait longer", async () => {
+    // Never says "loaded": the message can only name the first stage, however fast the machine.
+    const neverLoaded = await startFleet({ nodes: 1, readyTimeoutMs: 300 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "mute" } }).then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
+    leftovers = descendants(process.pid);
+    console.log(`[fleet-supervisor] ready timeout: ${neverLoaded?.message.split("\n")[0]}`);
+    expect(neverLoaded?.message).toMatch(
+      /^fleet node 0 failed to start: no ready message within 300 ms \(its code had not even finished loading; load average [\d.]+ on \d+ cores\)\. On a busy machine give it longer: startFleet\(\{ readyTimeoutMs: 60000 \}\) or npm run fleet -- --ready-timeout 60000/,
+    );
+    expect(leftovers.filter(isAlive)).toEqual([]);
+
+    // Loads, then never answers: a ceiling the fake node's load time stays far below even on a loaded machine.
+    const loadedButSilent = await startFleet({ nodes: 1, readyTimeoutMs: 8_000 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "silent" } }).then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
+    expect(loadedButSilent?.message).toMatch(/no ready message within 8000 ms \(its code loaded after \d+ ms, then it did not start listening; /);
     leftovers = descendants(process.pid);
     expect(leftovers.filter(isAlive)).toEqual([]);
   });
@@ -252,6 +274,47 @@ describe("a node that cannot start", () => {
     await expect(startFleet({ nodes: 2, overrides: { 5: { role: "service" } } })).rejects.toMatchObject({
       code: "INVALID_OPTIONS",
     });
+    await expect(startFleet({ readyTimeoutMs: 0 })).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
+    await expect(startFleet({ limits: { maxStreamsPerPeer: 0 } })).rejects.toThrow(/limits\.maxStreamsPerPeer must be an integer in 1\.\./);
+    await expect(startFleet({ limits: { idle: 5 } as never })).rejects.toThrow(/limits: unknown limit "idle"/);
+    await expect(startFleet({ overrides: { 1: { limits: { storeMaxBytes: 1.5 } } } })).rejects.toThrow(/overrides\[1\]\.limits\.storeMaxBytes/);
+    await expect(startFleet({ overrides: { 1: { fault: { pxFlood: { records: -1 } } } } })).rejects.toThrow(
+      /overrides\[1\]\.fault: pxFlood\.records must be an integer/,
+    );
+    expect(descendants(process.pid).filter(isAlive)).toEqual([]);
+  });
+});
+
+describe("lifecycle operations queue per node, bounded and abortable", () => {
+  let fleet: Fleet | undefined;
+  afterEach(async () => {
+    await fleet?.close();
+  });
+
+  it("refuses operations beyond the bound with BUSY and drops aborted ones before they run", async () => {
+    fleet = await startFleet({ nodes: 1 }, { entry: FAKE_NODE });
+    const settle = (run: Promise<void>) => run.then(() => "ran", (error: FleetError) => error.code);
+    const aborted = new AbortController();
+    // The restart keeps the node busy for a while: everything after it waits in the queue.
+    const outcomes = [
+      settle(fleet.restart(0)),
+      settle(fleet.thaw(0)),
+      settle(fleet.kill(0, { signal: aborted.signal })),
+      settle(fleet.thaw(0)),
+      settle(fleet.thaw(0)),
+      settle(fleet.thaw(0)),
+      settle(fleet.kill(0)),
+    ];
+    aborted.abort(new Error("changed my mind"));
+    expect(await Promise.all(outcomes)).toEqual(["ran", "ran", "ABORTED", "ran", "ran", "BUSY", "BUSY"]);
+    // Neither the aborted kill nor the refused one ran.
+    expect(fleet.nodes[0]!.state).toBe("running");
+
+    // Once the queue drained there is room again; an already aborted signal never queues.
+    expect(await settle(fleet.thaw(0))).toBe("ran");
+    expect(await settle(fleet.kill(0, { signal: AbortSignal.abort() }))).toBe("ABORTED");
+    expect(fleet.nodes[0]!.state).toBe("running");
+    await expect(fleet.setFault(0, { latencyMs: -1 })).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
   });
 });
 
