@@ -4,9 +4,12 @@ import { defineConfig } from "vitest/config";
 // boundary; integration and e2e tests start real processes, so they run one file at a
 // time and get generous timeouts (the timings they assert are measured inside the tests).
 export default defineConfig({
+  // "waku-peers-fleet" resolves to fleet/*.ts through tsconfig.json "paths": no build before a test.
+  resolve: { tsconfigPaths: true },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.{ts,tsx}"],
@@ -17,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.{ts,tsx}"],
@@ -28,6 +32,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
