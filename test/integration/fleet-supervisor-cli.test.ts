@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { FleetNodeInfo } from "../../fleet/types.js";
+import type { FleetNodeInfo } from "waku-peers-fleet";
 import { TSX_IMPORT, descendants, isAlive, killAll, readLines, waitUntilGone } from "./_fleet-helpers.js";
 
 const CLI = fileURLToPath(new URL("../../fleet/cli.ts", import.meta.url));
