@@ -1,15 +1,18 @@
+#!/usr/bin/env node
 /**
- * `npm run fleet -- --nodes 5 --bootstrap 1 [--json] [--port N] [--cluster-id N] [--shards N]`
- * Starts a loopback Waku fleet and its control API, prints them, runs until SIGINT/SIGTERM.
+ * `waku-fleet --nodes 5 --bootstrap 1 [--json] [--port N] [--cluster-id N] [--shards N]`
+ * (in this repo: `npm run fleet -- …`). Starts a loopback Waku fleet and its control API, prints
+ * them, runs until SIGINT/SIGTERM.
  */
 import "./polyfill.js";
 import { parseArgs } from "node:util";
 import { startControlApi, type ControlApi } from "./control-api.js";
 import { formatNodeTable } from "./format.js";
+import { lightNodeOptions } from "./light-node-options.js";
 import { startFleet } from "./supervisor.js";
 import type { Fleet, FleetOptions } from "./types.js";
 
-const USAGE = `Usage: npm run fleet -- [options]
+const USAGE = `Usage: waku-fleet [options]
 
 Starts a local Waku network (service nodes on 127.0.0.1, one process each) and an HTTP control
 API to kill, stop, freeze, thaw, restart nodes and inject faults. Stops on Ctrl-C.
@@ -20,7 +23,7 @@ Options:
   --cluster-id N    cluster id (default 42)
   --shards N        shards in the cluster, autosharding (default 8)
   --port N          control API port on 127.0.0.1 (default: a free port)
-  --json            print JSON lines (one per node, then one for the control API)
+  --json            print JSON lines: one per node, the light node options, then the control API
   -h, --help        show this help`;
 
 class UsageError extends Error {}
@@ -75,14 +78,21 @@ function integer(flag: string, text: string | undefined, fallback: number, min: 
   return value;
 }
 
+/**
+ * The control API line comes last, so a script that reads up to it has everything. The light node
+ * options are plain JSON: `createLightNode(options)` in a browser app or a test, as they are.
+ */
 function print(fleet: Fleet, control: ControlApi, json: boolean): void {
+  const options = lightNodeOptions(fleet);
   if (json) {
     for (const node of fleet.nodes) console.log(JSON.stringify({ type: "node", ...node }));
+    console.log(JSON.stringify({ type: "light-node-options", options }));
     console.log(JSON.stringify({ type: "control-api", url: control.url, token: control.token }));
     return;
   }
   console.log(formatNodeTable(fleet.nodes));
   console.log("");
+  console.log(`light node   createLightNode(${JSON.stringify(options)})`);
   console.log(`control API  ${control.url}`);
   console.log(`token        ${control.token}`);
   console.log(`try          curl -H "Authorization: Bearer ${control.token}" ${control.url}/nodes`);
@@ -96,7 +106,7 @@ async function main(): Promise<number> {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`fleet: ${error.message}\n\n${USAGE}`);
+    console.error(`waku-fleet: ${error.message}\n\n${USAGE}`);
     return 2;
   }
   if (options === "help") {
@@ -136,7 +146,7 @@ async function main(): Promise<number> {
     if (!options.json) console.error(`\n${signal}: stopping the fleet…`);
     return 0;
   } catch (error) {
-    console.error(`fleet: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`waku-fleet: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
     await running.control?.close();

@@ -10,11 +10,11 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [...TSX_IMPORT, CLI, ...args], { encoding: "utf8", timeout: 30_000 });
 }
 
-describe("npm run fleet", () => {
+describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
   it("--help prints the usage and exits 0", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm run fleet -- \[options\]/);
+    expect(result.stdout).toMatch(/^Usage: waku-fleet \[options\]/);
     expect(result.stdout).toContain("--nodes N");
   });
 
@@ -33,7 +33,7 @@ describe("npm run fleet", () => {
     }
   });
 
-  it("--json prints one parseable line per node and one for the control API; SIGINT closes everything", async () => {
+  it("--json prints one parseable line per node, the light node options and the control API; SIGINT closes everything", async () => {
     const cli = spawn(process.execPath, [...TSX_IMPORT, CLI, "--nodes", "3", "--bootstrap", "1", "--json", "--cluster-id", "7", "--shards", "4"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -43,11 +43,13 @@ describe("npm run fleet", () => {
     let children: number[] = [];
     try {
       const nodes: FleetNodeInfo[] = [];
+      let nodeOptions: Record<string, unknown> | undefined;
       let control: { url: string; token: string } | undefined;
       const started = performance.now();
       for await (const line of readLines(cli.stdout)) {
         const parsed = JSON.parse(line) as { type: string } & Record<string, unknown>;
         if (parsed.type === "node") nodes.push(parsed as unknown as FleetNodeInfo);
+        if (parsed.type === "light-node-options") nodeOptions = parsed.options as Record<string, unknown>;
         if (parsed.type === "control-api") {
           control = parsed as unknown as { url: string; token: string };
           break;
@@ -61,6 +63,13 @@ describe("npm run fleet", () => {
         [2, "service", "running"],
       ]);
       expect(control!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(nodeOptions).toEqual({
+        defaultBootstrap: false,
+        discovery: { dns: false, peerExchange: true, peerCache: false },
+        bootstrapPeers: [nodes[0]!.multiaddr],
+        networkConfig: { clusterId: 7, numShardsInCluster: 4 },
+        libp2p: { filterMultiaddrs: false, hideWebSocketInfo: true },
+      });
 
       const response = await fetch(`${control!.url}/nodes`, { headers: { Authorization: `Bearer ${control!.token}` } });
       expect(await response.json()).toMatchObject({ clusterId: 7, numShardsInCluster: 4 });
