@@ -26,10 +26,15 @@ export interface CommandResult {
 /** Runs a command to its end (killed after `timeoutMs`, a generous ceiling); never rejects. */
 export function run(command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-      resolve({ code, stdout, stderr: error && code === null ? `${stderr}\n${error.message}` : stderr });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        resolve({ code, stdout, stderr: error && code === null ? `${stderr}\n${error.message}` : stderr });
+      },
+    );
   });
 }
 
@@ -81,7 +86,12 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
       }),
     );
     const installStarted = performance.now();
-    const install = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], dir, 240_000);
+    const install = await run(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+      dir,
+      240_000,
+    );
     if (install.code !== 0) throw new Error(`npm install in the consumer failed (${install.code}):\n${install.stderr}`);
     const installMs = performance.now() - installStarted;
     return { dir, root, fleet, setupMs: { pack: packMs, install: installMs }, remove };
@@ -99,18 +109,20 @@ export interface TypeScriptError {
 /** `tsc -p <project>` with this repo's compiler; the errors it printed, by file. */
 export async function typeCheck(dir: string, project: string): Promise<{ code: number | null; errors: TypeScriptError[] }> {
   const result = await run(process.execPath, [TSC, "-p", project], dir);
-  const errors = `${result.stdout}\n${result.stderr}`
-    .split("\n")
-    .flatMap((line) => {
-      const match = /^(\S[^(]*)\(\d+,\d+\): error TS\d+/.exec(line);
-      return match ? [{ file: match[1]!, line }] : [];
-    });
-  if (result.code !== 0 && errors.length === 0) throw new Error(`tsc -p ${project} failed without errors:\n${result.stdout}${result.stderr}`);
+  const errors = `${result.stdout}\n${result.stderr}`.split("\n").flatMap((line) => {
+    const match = /^(\S[^(]*)\(\d+,\d+\): error TS\d+/.exec(line);
+    return match ? [{ file: match[1]!, line }] : [];
+  });
+  if (result.code !== 0 && errors.length === 0)
+    throw new Error(`tsc -p ${project} failed without errors:\n${result.stdout}${result.stderr}`);
   return { code: result.code, errors };
 }
 
 /** An installed package's manifest. */
-export function installedManifest(dir: string, name: string): Record<string, unknown> & {
+export function installedManifest(
+  dir: string,
+  name: string,
+): Record<string, unknown> & {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   exports: Record<string, unknown>;

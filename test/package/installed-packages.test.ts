@@ -29,7 +29,9 @@ let consumer: ConsumerProject;
 beforeAll(async () => {
   consumer = await createConsumerProject();
   const { pack, install } = consumer.setupMs;
-  console.log(`[package] npm pack of both packages ${Math.round(pack)} ms, npm install in the consumer ${Math.round(install)} ms`);
+  console.log(
+    `[package] npm pack of both packages ${Math.round(pack)} ms, npm install in the consumer ${Math.round(install)} ms`,
+  );
 });
 
 afterAll(() => consumer?.remove());
@@ -72,9 +74,15 @@ describe.each(["waku-peers", "waku-peers-fleet"] as const)("%s as packed", (name
     const maps = files.filter((file) => file.endsWith(".js.map"));
     expect(maps.length).toBeGreaterThan(0);
     for (const file of maps) {
-      const map = JSON.parse(readFileSync(join(packageDir(name), file), "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+      const map = JSON.parse(readFileSync(join(packageDir(name), file), "utf8")) as {
+        sources: string[];
+        sourcesContent?: (string | null)[];
+      };
       expect(map.sourcesContent?.length, file).toBe(map.sources.length);
-      expect(map.sourcesContent!.every((content) => typeof content === "string" && content.length > 0), file).toBe(true);
+      expect(
+        map.sourcesContent!.every((content) => typeof content === "string" && content.length > 0),
+        file,
+      ).toBe(true);
     }
     expect(files.filter((file) => file.endsWith(".d.ts.map"))).toEqual([]);
   });
@@ -91,12 +99,19 @@ describe.each(["waku-peers", "waku-peers-fleet"] as const)("%s as packed", (name
     const source = readFileSync(join(consumer.dir, ENTRY_USERS[name]), "utf8");
     const specifiers = entrySpecifiers(name);
     expect(specifiers.length).toBeGreaterThan(0);
-    const unused = specifiers.filter((specifier) => !source.includes(`from "${specifier}"`) && !source.includes(`import "${specifier}"`));
+    const unused = specifiers.filter(
+      (specifier) => !source.includes(`from "${specifier}"`) && !source.includes(`import "${specifier}"`),
+    );
     expect(unused, `add an import of each to test/package/consumer/${ENTRY_USERS[name]}`).toEqual([]);
     const script = `for (const s of ${JSON.stringify(specifiers)}) console.log(s, Object.keys(await import(s)).length);`;
     const loaded = await run(process.execPath, ["--input-type=module", "-e", script], consumer.dir);
     expect(loaded.stderr).toBe("");
-    expect(loaded.stdout.trim().split("\n").map((line) => line.split(" ")[0])).toEqual(specifiers);
+    expect(
+      loaded.stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split(" ")[0]),
+    ).toEqual(specifiers);
   });
 });
 
@@ -141,9 +156,14 @@ describe("npx waku-fleet in the consumer", () => {
       }
       console.log(`[package] npx waku-fleet: 3 nodes and the control API up in ${Math.round(performance.now() - started)} ms`);
       const parsed = lines.map((line) => JSON.parse(line) as { type: string } & Record<string, unknown>);
-      expect(parsed.map((line) => line.type), stderr).toEqual(["node", "node", "node", "light-node-options", "control-api"]);
+      expect(
+        parsed.map((line) => line.type),
+        stderr,
+      ).toEqual(["node", "node", "node", "light-node-options", "control-api"]);
       const control = parsed[4] as unknown as { url: string; token: string };
-      const listed = (await (await fetch(`${control.url}/nodes`, { headers: { Authorization: `Bearer ${control.token}` } })).json()) as {
+      const listed = (await (
+        await fetch(`${control.url}/nodes`, { headers: { Authorization: `Bearer ${control.token}` } })
+      ).json()) as {
         nodes: { state: string }[];
       };
       expect(listed.nodes.map((node) => node.state)).toEqual(["running", "running", "running"]);
