@@ -3,7 +3,7 @@
 // React and their types. Versions come from this repo's package.json, so the consumer tests what
 // the repo develops against. `--prefer-offline` takes everything `npm ci` already cached.
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,12 @@ const CONSUMER_SOURCES = fileURLToPath(new URL("./consumer", import.meta.url));
 const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
 
 /** What the consumer installs besides the two tarballs, at the versions this repo uses. */
-const CONSUMER_PACKAGES = ["@waku/sdk", "@waku/react", "react", "@types/react", "@types/node"] as const;
+const CONSUMER_PACKAGES = ["@waku/sdk", "@waku/react", "react", "react-dom", "@types/react", "@types/node"] as const;
+/**
+ * Tools the README's examples run with (`vite --mode fleet`, vitest), linked from this repo rather
+ * than installed: they are the app's tooling, not what is under test.
+ */
+const LINKED_TOOLS = ["vite", "vitest"] as const;
 
 export interface CommandResult {
   code: number | null;
@@ -24,12 +29,18 @@ export interface CommandResult {
 }
 
 /** Runs a command to its end (killed after `timeoutMs`, a generous ceiling); never rejects. */
-export function run(command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 120_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
-      { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" },
+      { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
         resolve({ code, stdout, stderr: error && code === null ? `${stderr}\n${error.message}` : stderr });
@@ -94,6 +105,7 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
     );
     if (install.code !== 0) throw new Error(`npm install in the consumer failed (${install.code}):\n${install.stderr}`);
     const installMs = performance.now() - installStarted;
+    for (const tool of LINKED_TOOLS) symlinkSync(join(REPO, "node_modules", tool), join(dir, "node_modules", tool), "dir");
     return { dir, root, fleet, setupMs: { pack: packMs, install: installMs }, remove };
   } catch (error) {
     remove();
@@ -155,6 +167,21 @@ export function importedPackages(packageDir: string, extension: ".js" | ".d.ts")
     }
   }
   return names;
+}
+
+/** Fleet node processes started from the consumer's installed waku-peers-fleet (from /proc). */
+export function fleetNodesOf(dir: string): number[] {
+  const entry = join(dir, "node_modules", "waku-peers-fleet", "dist", "node", "main.js");
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(entry);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 export function readJson(path: string): unknown {

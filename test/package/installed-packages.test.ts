@@ -5,7 +5,7 @@
  * bin that does not start fails here, not in a user's app.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { descendants, isAlive, killAll, readLines, waitUntilGone } from "../integration/_fleet-helpers.js";
@@ -13,12 +13,14 @@ import {
   type ConsumerProject,
   createConsumerProject,
   filesBelow,
+  fleetNodesOf,
   importedPackages,
   installedManifest,
   REPO,
   run,
   typeCheck,
 } from "./_consumer-project.js";
+import { readmeFile } from "./_readme.js";
 
 /** The consumer files that must import every public entry of each package. */
 const ENTRY_USERS = { "waku-peers": "app.tsx", "waku-peers-fleet": "connect-to-fleet.ts" } as const;
@@ -189,6 +191,84 @@ describe("npx waku-fleet in the consumer", () => {
         // The group is gone already.
       }
       killAll(processes);
+    }
+  });
+});
+
+describe("the README's 'Test your app against a local Waku network' examples, copied into the consumer", () => {
+  /** The consumer's own vitest, without the variables of the vitest that runs this file. */
+  const cleanEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(__)?VITEST|^FORCE_COLOR$/.test(key))),
+    NO_COLOR: "1",
+  };
+
+  it("the vitest global setup and test reach connected on a fleet they start and stop", async () => {
+    mkdirSync(join(consumer.dir, "test"), { recursive: true });
+    for (const file of ["test/waku-fleet.setup.ts", "test/connection.test.ts"]) {
+      writeFileSync(join(consumer.dir, file), readmeFile(file));
+    }
+    // The one line the README asks to add to the app's vitest.config.ts.
+    writeFileSync(
+      join(consumer.dir, "vitest.config.ts"),
+      'import { defineConfig } from "vitest/config";\nexport default defineConfig({ test: { globalSetup: ["test/waku-fleet.setup.ts"] } });\n',
+    );
+    const result = await run(
+      process.execPath,
+      [join("node_modules", "vitest", "vitest.mjs"), "run"],
+      consumer.dir,
+      120_000,
+      cleanEnv,
+    );
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/Tests\s+\S*1 passed/);
+    expect(fleetNodesOf(consumer.dir)).toEqual([]);
+  });
+
+  it("vite --mode fleet serves the app with the fleet's light node options; Ctrl-C stops the fleet", async () => {
+    mkdirSync(join(consumer.dir, "src"), { recursive: true });
+    for (const file of ["vite.config.ts", "src/main.tsx"]) writeFileSync(join(consumer.dir, file), readmeFile(file));
+    writeFileSync(
+      join(consumer.dir, "index.html"),
+      '<!doctype html><div id="root"></div><script type="module" src="/src/main.tsx"></script>\n',
+    );
+    const vite = spawn(
+      process.execPath,
+      [join("node_modules", "vite", "bin", "vite.js"), "--mode", "fleet", "--host", "127.0.0.1"],
+      {
+        cwd: consumer.dir,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    vite.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => vite.once("exit", () => resolve()));
+    try {
+      let url: string | undefined;
+      for await (const line of readLines(vite.stdout)) {
+        url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1];
+        if (url) break;
+      }
+      expect(url, stderr).toBeDefined();
+      expect(fleetNodesOf(consumer.dir)).toHaveLength(3);
+      const main = await (await fetch(new URL("src/main.tsx", url))).text();
+      const inlined = /"VITE_WAKU_NODE_OPTIONS":\s*("(?:[^"\\]|\\.)*")/.exec(main)?.[1];
+      expect(inlined, main.slice(0, 500)).toBeDefined();
+      const options = JSON.parse(JSON.parse(inlined!) as string) as { bootstrapPeers: string[]; libp2p: unknown };
+      expect(options.bootstrapPeers).toEqual([expect.stringMatching(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\//)]);
+      expect(options.libp2p).toMatchObject({ filterMultiaddrs: false });
+
+      const nodes = fleetNodesOf(consumer.dir);
+      process.kill(-vite.pid!, "SIGINT");
+      await exited;
+      await waitUntilGone(nodes, 10_000);
+    } finally {
+      try {
+        process.kill(-vite.pid!, "SIGKILL");
+      } catch {
+        // The group is gone already.
+      }
+      killAll(fleetNodesOf(consumer.dir));
     }
   });
 });

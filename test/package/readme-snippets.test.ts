@@ -5,43 +5,15 @@
  * one marked ```tsx fragment is the inside of a component or async function (its imports are
  * lifted out). Both see consumer/readme-prelude.d.ts (App, toast, contentTopic, vite/client).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FLEET_DIR, REPO, typeCheck } from "./_consumer-project.js";
 import { entrySources } from "./_entry-sources.js";
+import { type CodeBlock, readmeCodeBlocks } from "./_readme.js";
 
-const README = join(REPO, "README.md");
 const OUT = join(REPO, "test-output", "readme-snippets");
 const PRELUDE = join(REPO, "test", "package", "consumer", "readme-prelude.d.ts");
-
-interface CodeBlock {
-  /** 1-based line of the opening fence in README.md. */
-  line: number;
-  language: "ts" | "tsx";
-  fragment: boolean;
-  code: string;
-}
-
-function tsCodeBlocks(markdown: string): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  const lines = markdown.split("\n");
-  for (let index = 0; index < lines.length; index++) {
-    const fence = /^```(\S*)\s*(.*)$/.exec(lines[index]!);
-    if (!fence) continue;
-    const start = index;
-    while (++index < lines.length && !lines[index]!.startsWith("```"));
-    const [, language, info] = fence;
-    if (language !== "ts" && language !== "tsx") continue;
-    blocks.push({
-      line: start + 1,
-      language,
-      fragment: info!.split(/\s+/).includes("fragment"),
-      code: lines.slice(start + 1, index).join("\n"),
-    });
-  }
-  return blocks;
-}
 
 /** A module for one block; a fragment becomes the body of an async function, imports lifted. */
 function moduleSource(block: CodeBlock): string {
@@ -100,7 +72,7 @@ async function compile(blocks: readonly CodeBlock[], name: string): Promise<stri
 }
 
 describe("README.md code", () => {
-  const blocks = tsCodeBlocks(readFileSync(README, "utf8"));
+  const blocks = readmeCodeBlocks();
 
   it("has ts/tsx blocks to check (the extraction found them)", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(10);
