@@ -2,10 +2,11 @@
 // runs each package's own `prepack` build), then `npm install` of the tarballs next to @waku/sdk,
 // React and their types. Versions come from this repo's package.json, so the consumer tests what
 // the repo develops against. `--prefer-offline` takes everything `npm ci` already cached.
-import { execFile } from "node:child_process";
+import { type ChildProcessByStdio, execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
@@ -47,6 +48,33 @@ export function run(
       },
     );
   });
+}
+
+/** A long-running command in its own process group, so a test can press Ctrl-C the way a terminal does. */
+export interface ProcessGroup {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  exited: Promise<void>;
+  /** Ctrl-C: SIGINT to every process of the group. */
+  interrupt(): void;
+  /** SIGKILL to whatever is left of the group; safe to call when it is gone. */
+  kill(): void;
+}
+
+export function startProcessGroup(command: string, args: readonly string[], cwd: string, env = process.env): ProcessGroup {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  return { child, stderr: () => stderr, exited, interrupt: () => signal("SIGINT"), kill: () => signal("SIGKILL") };
 }
 
 export interface PackedPackage {

@@ -4,7 +4,6 @@
  * Nothing here reads this repo's sources: a broken `.d.ts`, a missing file or dependency, or a
  * bin that does not start fails here, not in a user's app.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import {
   installedManifest,
   REPO,
   run,
+  startProcessGroup,
   typeCheck,
 } from "./_consumer-project.js";
 import { readmeFile } from "./_readme.js";
@@ -140,19 +140,12 @@ describe("npx waku-fleet in the consumer", () => {
   it("--nodes 3 --json starts a fleet whose printed light node options connect a light node; Ctrl-C stops it all", async () => {
     // `--no`: never install a registry package of that name; the installed bin must be found.
     // Own process group, so the test can send Ctrl-C the way a terminal does: to the whole group.
-    const cli = spawn("npx", ["--no", "--", "waku-fleet", "--nodes", "3", "--json"], {
-      cwd: consumer.dir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    cli.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<void>((resolve) => cli.once("exit", () => resolve()));
+    const cli = startProcessGroup("npx", ["--no", "--", "waku-fleet", "--nodes", "3", "--json"], consumer.dir);
     let processes: number[] = [];
     try {
       const lines: string[] = [];
       const started = performance.now();
-      for await (const line of readLines(cli.stdout)) {
+      for await (const line of readLines(cli.child.stdout)) {
         lines.push(line);
         if (line.includes('"type":"control-api"')) break;
       }
@@ -160,7 +153,7 @@ describe("npx waku-fleet in the consumer", () => {
       const parsed = lines.map((line) => JSON.parse(line) as { type: string } & Record<string, unknown>);
       expect(
         parsed.map((line) => line.type),
-        stderr,
+        cli.stderr(),
       ).toEqual(["node", "node", "node", "light-node-options", "control-api"]);
       const control = parsed[4] as unknown as { url: string; token: string };
       const listed = (await (
@@ -178,18 +171,14 @@ describe("npx waku-fleet in the consumer", () => {
       console.log(`[package] a light node with the printed options: ${JSON.stringify(report)}`);
       expect(report).toMatchObject({ status: "connected", rebuiltEqualsPrinted: true });
 
-      processes = [cli.pid!, ...descendants(cli.pid!)];
+      processes = [cli.child.pid!, ...descendants(cli.child.pid!)];
       expect(processes.length).toBeGreaterThanOrEqual(1 + 3);
-      process.kill(-cli.pid!, "SIGINT");
-      await exited;
+      cli.interrupt();
+      await cli.exited;
       await waitUntilGone(processes, 10_000);
       expect(processes.filter(isAlive)).toEqual([]);
     } finally {
-      try {
-        process.kill(-cli.pid!, "SIGKILL");
-      } catch {
-        // The group is gone already.
-      }
+      cli.kill();
       killAll(processes);
     }
   });
@@ -231,25 +220,15 @@ describe("the README's 'Test your app against a local Waku network' examples, co
       join(consumer.dir, "index.html"),
       '<!doctype html><div id="root"></div><script type="module" src="/src/main.tsx"></script>\n',
     );
-    const vite = spawn(
-      process.execPath,
-      [join("node_modules", "vite", "bin", "vite.js"), "--mode", "fleet", "--host", "127.0.0.1"],
-      {
-        cwd: consumer.dir,
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    vite.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<void>((resolve) => vite.once("exit", () => resolve()));
+    const viteArgs = [join("node_modules", "vite", "bin", "vite.js"), "--mode", "fleet", "--host", "127.0.0.1"];
+    const vite = startProcessGroup(process.execPath, viteArgs, consumer.dir, cleanEnv);
     try {
       let url: string | undefined;
-      for await (const line of readLines(vite.stdout)) {
+      for await (const line of readLines(vite.child.stdout)) {
         url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1];
         if (url) break;
       }
-      expect(url, stderr).toBeDefined();
+      expect(url, vite.stderr()).toBeDefined();
       expect(fleetNodesOf(consumer.dir)).toHaveLength(3);
       const main = await (await fetch(new URL("src/main.tsx", url))).text();
       const inlined = /"VITE_WAKU_NODE_OPTIONS":\s*("(?:[^"\\]|\\.)*")/.exec(main)?.[1];
@@ -259,15 +238,11 @@ describe("the README's 'Test your app against a local Waku network' examples, co
       expect(options.libp2p).toMatchObject({ filterMultiaddrs: false });
 
       const nodes = fleetNodesOf(consumer.dir);
-      process.kill(-vite.pid!, "SIGINT");
-      await exited;
+      vite.interrupt();
+      await vite.exited;
       await waitUntilGone(nodes, 10_000);
     } finally {
-      try {
-        process.kill(-vite.pid!, "SIGKILL");
-      } catch {
-        // The group is gone already.
-      }
+      vite.kill();
       killAll(fleetNodesOf(consumer.dir));
     }
   });
