@@ -50,6 +50,8 @@ export default defineConfig({
           // code): slow setup, real processes, so one file at a time and generous ceilings.
           name: "package",
           include: ["test/package/**/*.test.ts"],
+          // After the other suites, so its builds and installs do not compete with their timings.
+          sequence: { groupOrder: 1 },
           environment: "node",
           setupFiles: ["test/setup/unhandled.ts"],
           fileParallelism: false,
