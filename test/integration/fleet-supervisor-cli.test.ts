@@ -33,7 +33,7 @@ describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
     }
   });
 
-  it("--json prints one parseable line per node, the light node options and the control API; SIGINT closes everything", async () => {
+  it("--json prints a line per node, the light node options and the control API; SIGINT closes everything", async () => {
     const cli = spawn(process.execPath, [...TSX_IMPORT, CLI, "--nodes", "3", "--bootstrap", "1", "--json", "--cluster-id", "7", "--shards", "4"], {
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -199,7 +199,11 @@ describe("the README's 'Test your app against a local Waku network' examples, co
     // The one line the README asks to add to the app's vitest.config.ts.
     writeFileSync(
       join(consumer.dir, "vitest.config.ts"),
-      'import { defineConfig } from "vitest/config";\nexport default defineConfig({ test: { globalSetup: ["test/waku-fleet.setup.ts"] } });\n',
+      [
+        'import { defineConfig } from "vitest/config";',
+        'export default defineConfig({ test: { globalSetup: ["test/waku-fleet.setup.ts"] } });',
+        "",
+      ].join("\n"),
     );
     const result = await run(
       process.execPath,
