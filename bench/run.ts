@@ -14,7 +14,7 @@
  * Exit 1 when a benchmark throws or yields a non-finite figure; unmet goals are results, not errors.
  */
 // The polyfill goes first: the benchmarks create libp2p nodes under Node 20.
-import "../fleet/polyfill.js";
+import "waku-peers-fleet/polyfill";
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 /**
- * `npm run fleet -- --nodes 5 --bootstrap 1 [--json] [--port N] [--cluster-id N] [--shards N]
- *   [--ready-timeout MS] [--fault I:SPEC]...`
+ * `waku-fleet --nodes 5 --bootstrap 1 [--json] [--port N] [--cluster-id N] [--shards N]
+ *   [--ready-timeout MS] [--fault I:SPEC]...` (in this repo: `npm run fleet -- …`).
  * Starts a loopback Waku fleet and its control API, prints them, and runs until SIGINT,
  * SIGTERM or SIGHUP — or until a launcher above it (npm, sh, tsx) goes away, which those
  * wrappers do without passing every signal on (see launcher-watch.ts).
@@ -10,11 +11,12 @@ import { parseArgs } from "node:util";
 import { startControlApi, type ControlApi } from "./control-api.js";
 import { formatNodeTable } from "./format.js";
 import { watchLaunchers } from "./launcher-watch.js";
+import { lightNodeOptions } from "./light-node-options.js";
 import { parseFault } from "./parse-fault.js";
 import { MAX_READY_TIMEOUT_MS, startFleet } from "./supervisor.js";
 import type { Fault, Fleet, FleetOptions } from "./types.js";
 
-const USAGE = `Usage: npm run fleet -- [options]
+const USAGE = `Usage: waku-fleet [options]
 
 Starts a local Waku network (service nodes on 127.0.0.1, one process each) and an HTTP control
 API to kill, stop, freeze, thaw, restart nodes and inject faults. Stops on Ctrl-C (SIGINT),
@@ -31,7 +33,7 @@ Options:
                        filterSilent for their defaults; repeatable, e.g.
                          --fault 0:pxFlood  --fault '1:{"dropConnection":{"afterRequests":3}}'
                        (change faults at run time with PUT /nodes/I/fault on the control API)
-  --json               print JSON lines (one per node, then one for the control API)
+  --json               print JSON lines: one per node, the light node options, then the control API
   -h, --help           show this help`;
 
 /** Fault names a SPEC may use alone, and the fault each stands for. */
@@ -127,14 +129,21 @@ function integer(flag: string, text: string | undefined, fallback: number, min: 
   return value;
 }
 
+/**
+ * The control API line comes last, so a script that reads up to it has everything. The light node
+ * options are plain JSON: `createLightNode(options)` in a browser app or a test, as they are.
+ */
 function print(fleet: Fleet, control: ControlApi, json: boolean): void {
+  const options = lightNodeOptions(fleet);
   if (json) {
     for (const node of fleet.nodes) console.log(JSON.stringify({ type: "node", ...node }));
+    console.log(JSON.stringify({ type: "light-node-options", options }));
     console.log(JSON.stringify({ type: "control-api", url: control.url, token: control.token }));
     return;
   }
   console.log(formatNodeTable(fleet.nodes));
   console.log("");
+  console.log(`light node   createLightNode(${JSON.stringify(options)})`);
   console.log(`control API  ${control.url}`);
   console.log(`token        ${control.token}`);
   console.log(`try          curl -H "Authorization: Bearer ${control.token}" ${control.url}/nodes`);
@@ -169,7 +178,7 @@ async function main(): Promise<number> {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`fleet: ${error.message}\n\n${USAGE}`);
+    console.error(`waku-fleet: ${error.message}\n\n${USAGE}`);
     return 2;
   }
   if (options === "help") {
@@ -196,7 +205,7 @@ async function main(): Promise<number> {
     if (!options.json) console.error(`\n${reason}: stopping the fleet…`);
     return 0;
   } catch (error) {
-    console.error(`fleet: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`waku-fleet: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
     await running.control?.close();

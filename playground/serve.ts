@@ -3,7 +3,7 @@
  * a Vite dev server on 127.0.0.1. Shared by `npm start` and the browser end-to-end tests.
  */
 import { createServer, type ViteDevServer } from "vite";
-import { lightNodeOptions, startControlApi, startFleet, type Fleet, type FleetOptions } from "../fleet/index.js";
+import { lightNodeOptions, startControlApi, startFleet, type Fleet, type FleetOptions } from "waku-peers-fleet";
 import type { PlaygroundConfig } from "./src/config.js";
 import { playgroundViteConfig } from "./vite.config.js";
 

@@ -1,6 +1,6 @@
 // `npm start`: the local fleet (5 nodes, 1 bootstrap) + the playground, until Ctrl-C.
 // `npm start -- --public`: the playground against the public Waku network instead.
-import "../fleet/polyfill.js";
+import "waku-peers-fleet/polyfill";
 import { startPlayground } from "../playground/serve.js";
 
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
-// `npm test`: type-check, then every suite (unit, integration against fleet/, browser e2e),
-// then a smoke run of each benchmark. Extra arguments go to vitest.
+// `npm test`: type-check, then every suite (unit, integration against fleet/, browser e2e, the
+// packed packages in a consumer project), then a smoke run of each benchmark. Extra arguments go to vitest.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ensureChromium } from "./chromium.mjs";

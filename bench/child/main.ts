@@ -2,7 +2,7 @@
  * Entry of a benchmark child process (see ../lib/child.ts): `main.ts <task>`, parameters and
  * answers over IPC. Each task module exports `run(params, io)`.
  */
-import "../../fleet/polyfill.js";
+import "waku-peers-fleet/polyfill";
 
 import type { ChildMessage, ParentMessage } from "../lib/child.js";
 

@@ -7,7 +7,7 @@
  */
 import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
 
-import { lightNodeOptions, type Fleet } from "../../fleet/index.js";
+import { lightNodeOptions, type Fleet } from "waku-peers-fleet";
 import { createPeerManager, type CreatePeerManagerOptions, type WakuPeerManager } from "../../src/core/index.js";
 import { sleep, withTimeout } from "./time.js";
 

@@ -1,5 +1,5 @@
 /** Fleets for the end-to-end rows: started with room for a loaded machine, always closed. */
-import { startFleet, type Fleet, type FleetOptions } from "../../fleet/index.js";
+import { startFleet, type Fleet, type FleetOptions } from "waku-peers-fleet";
 
 // Several node processes booting at once on two shared cores can take far longer than the
 // fleet's 20 s default; a slow start is not what any row measures.

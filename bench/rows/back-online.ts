@@ -13,7 +13,7 @@
  * cooldown, when its 5 s maintenance tick tried to dial while the device was offline; the cap
  * (20 s) sits between the two, so a capped figure says "the long way", not a precise time.
  */
-import type { Fleet } from "../../fleet/index.js";
+import type { Fleet } from "waku-peers-fleet";
 import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
 import { createDeviceNetwork, type DeviceNetwork } from "../lib/device-network.js";
 import { withFleet } from "../lib/fleets.js";

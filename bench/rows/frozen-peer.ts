@@ -6,7 +6,7 @@
  * nodes run on the same fleet during the same freeze; each trial uses fresh light nodes and a
  * freshly restarted node.
  */
-import type { Fleet } from "../../fleet/index.js";
+import type { Fleet } from "waku-peers-fleet";
 import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
 import { withFleet } from "../lib/fleets.js";
 import { connectedPeerIds, requireRequirementsMet, waitForNode } from "../lib/observer.js";

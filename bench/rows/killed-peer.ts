@@ -11,7 +11,7 @@
  */
 import { HealthStatus, WakuEvent, type LightNode } from "@waku/sdk";
 
-import type { Fleet } from "../../fleet/index.js";
+import type { Fleet } from "waku-peers-fleet";
 import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
 import { withFleet } from "../lib/fleets.js";
 import { requireRequirementsMet, waitForNode } from "../lib/observer.js";

@@ -5,7 +5,7 @@
  * leaked node keeps running and dialing in the child until the child exits). Each side runs in its
  * own child process; see ../child/leaks-provider.tsx.
  */
-import { lightNodeOptions, type Fleet } from "../../fleet/index.js";
+import { lightNodeOptions, type Fleet } from "waku-peers-fleet";
 import { runChild } from "../lib/child.js";
 import { withFleet } from "../lib/fleets.js";
 import { sumValues } from "../lib/heap.js";

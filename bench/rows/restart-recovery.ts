@@ -7,7 +7,7 @@
  * per trial, both light nodes on it during the same outage, outages staggered so that no two
  * restarts (the CPU-heavy moment) coincide. The waiting is idle time.
  */
-import type { Fleet } from "../../fleet/index.js";
+import type { Fleet } from "waku-peers-fleet";
 import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
 import { nodeIndexes, startBenchFleet } from "../lib/fleets.js";
 import { BENCH_REQUIREMENTS, requireRequirementsMet, untilRequirementsMet } from "../lib/observer.js";

@@ -1,3 +1,7 @@
+// The mutator type below is registered by zustand/middleware's module augmentation. tsc drops the
+// value import from the .d.ts (no declaration uses it), so without this directive a consumer's
+// compiler never sees the augmentation and `store.subscribe` is on type `never`.
+/// <reference types="zustand/middleware" preserve="true" />
 import { subscribeWithSelector } from "zustand/middleware";
 import type { Mutate, StoreApi } from "zustand/vanilla";
 import { createStore } from "zustand/vanilla";

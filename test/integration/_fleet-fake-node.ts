@@ -4,7 +4,7 @@
 import { createServer } from "node:net";
 import type { ChildMessage, FleetPeer, ParentMessage } from "../../fleet/ipc.js";
 import { peerIdOfKey } from "../../fleet/keys.js";
-import type { NodeConfig } from "../../fleet/types.js";
+import type { NodeConfig } from "waku-peers-fleet";
 
 const reply = (message: ChildMessage) => process.send?.(message);
 let config: NodeConfig | undefined;

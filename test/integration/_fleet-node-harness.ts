@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import type { FleetPeer } from "../../fleet/ipc.js";
 import { readFrame, writeFrame } from "../../fleet/node/frames.js";
 import { type ServiceNode, startServiceNode } from "../../fleet/node/service-node.js";
-import { ALL_SERVED_PROTOCOLS, type NodeConfig } from "../../fleet/types.js";
+import { ALL_SERVED_PROTOCOLS, type NodeConfig } from "waku-peers-fleet";
 
 export const CLUSTER_ID = 42;
 export const NUM_SHARDS = 8;

@@ -1,9 +1,9 @@
 // A parent process for the "children die with their parent" tests: starts a fleet, optionally
 // freezes some nodes, prints one JSON line with the process ids, then idles until killed.
 // Usage: node --import tsx _fleet-parent.ts [--nodes N] [--freeze i]...
-import "../../fleet/polyfill.js";
+import "waku-peers-fleet/polyfill";
 import { parseArgs } from "node:util";
-import { fleetProcessIds, startFleet } from "../../fleet/supervisor.js";
+import { fleetProcessIds, startFleet } from "waku-peers-fleet";
 
 const { values } = parseArgs({
   options: {

@@ -12,8 +12,8 @@ import {
   type LightNode,
 } from "@waku/sdk";
 
-import { lightNodeOptions, startFleet } from "../../fleet/index.js";
-import type { Fleet, FleetOptions, NodeStats } from "../../fleet/index.js";
+import { lightNodeOptions, startFleet } from "waku-peers-fleet";
+import type { Fleet, FleetOptions, NodeStats } from "waku-peers-fleet";
 import type { WakuPeerManager } from "../../src/core/create-peer-manager.js";
 import { createPeerManager } from "../../src/core/create-peer-manager.js";
 import type { ManualEnvironment } from "../../src/core/environment.js";

@@ -1,9 +1,9 @@
 import { request as httpRequest } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlApi, type ControlApi } from "../../fleet/control-api.js";
-import { startFleet } from "../../fleet/supervisor.js";
-import type { Fleet, FleetNodeInfo } from "../../fleet/types.js";
+import { startControlApi, type ControlApi } from "waku-peers-fleet";
+import { startFleet } from "waku-peers-fleet";
+import type { Fleet, FleetNodeInfo } from "waku-peers-fleet";
 import { listeningAddresses } from "./_fleet-helpers.js";
 
 

@@ -13,11 +13,11 @@ import { EnrDecoder } from "@waku/enr";
 import { proto_peer_exchange } from "@waku/proto";
 import { createLightNode, type CreateNodeOptions, type LightNode, utf8ToBytes } from "@waku/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { lightNodeOptions } from "../../fleet/light-node-options.js";
+import { lightNodeOptions } from "waku-peers-fleet";
 import { readFrame, writeFrame } from "../../fleet/node/frames.js";
 import { PEER_EXCHANGE_CODEC } from "../../fleet/node/peer-exchange.js";
-import { startFleet } from "../../fleet/supervisor.js";
-import type { Fleet, NodeStats } from "../../fleet/types.js";
+import { startFleet } from "waku-peers-fleet";
+import type { Fleet, NodeStats } from "waku-peers-fleet";
 import { Cleanup, startRawClient, waitUntil } from "./_fleet-node-harness.js";
 import { protoFields } from "./_fleet-proto-reader.js";
 

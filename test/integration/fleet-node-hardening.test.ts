@@ -16,7 +16,7 @@ import { METADATA_CODEC } from "../../fleet/node/metadata.js";
 import { PEER_EXCHANGE_CODEC } from "../../fleet/node/peer-exchange.js";
 import { type ServiceNode, startServiceNode } from "../../fleet/node/service-node.js";
 import { STORE_CODEC } from "../../fleet/node/store.js";
-import type { NodeLimits } from "../../fleet/types.js";
+import type { NodeLimits } from "waku-peers-fleet";
 import {
   CLUSTER_ID,
   type Cleanup,

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ChildMessage, ParentMessage } from "../../fleet/ipc.js";
 import { METADATA_CODEC } from "../../fleet/node/metadata.js";
 import type { ServiceNode } from "../../fleet/node/service-node.js";
-import type { NodeIdentity } from "../../fleet/types.js";
+import type { NodeIdentity } from "waku-peers-fleet";
 import { CLUSTER_ID, Cleanup, nodeConfig, rawRequest, startRawClient } from "./_fleet-node-harness.js";
 
 const MAIN = fileURLToPath(new URL("../../fleet/node/main.ts", import.meta.url));

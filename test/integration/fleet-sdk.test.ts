@@ -15,10 +15,10 @@ import {
 } from "@waku/sdk";
 import { decodeRelayShard } from "@waku/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lightNodeOptions } from "../../fleet/light-node-options.js";
+import { lightNodeOptions } from "waku-peers-fleet";
 import { readFrame, writeFrame } from "../../fleet/node/frames.js";
-import { startFleet } from "../../fleet/supervisor.js";
-import type { Fleet, NodeStats } from "../../fleet/types.js";
+import { startFleet } from "waku-peers-fleet";
+import type { Fleet, NodeStats } from "waku-peers-fleet";
 
 const LIGHT_PUSH_V3 = "/vac/waku/lightpush/3.0.0";
 const LIGHT_PUSH_V2 = "/vac/waku/lightpush/2.0.0-beta1";

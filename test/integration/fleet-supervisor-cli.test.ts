@@ -1,21 +1,27 @@
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { FleetNodeInfo } from "../../fleet/types.js";
+import type { FleetNodeInfo } from "waku-peers-fleet";
 import { TSX_IMPORT, commandLine, descendants, isAlive, killAll, readLines, waitUntilGone } from "./_fleet-helpers.js";
 
 const CLI = fileURLToPath(new URL("../../fleet/cli.ts", import.meta.url));
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Lines of JSON up to the control API's, from a CLI started with --json. */
-async function readStartup(stdout: NodeJS.ReadableStream): Promise<{ nodes: FleetNodeInfo[]; control: { url: string; token: string } | undefined }> {
+async function readStartup(stdout: NodeJS.ReadableStream): Promise<{
+  nodes: FleetNodeInfo[];
+  nodeOptions: Record<string, unknown> | undefined;
+  control: { url: string; token: string } | undefined;
+}> {
   const nodes: FleetNodeInfo[] = [];
+  let nodeOptions: Record<string, unknown> | undefined;
   for await (const line of readLines(stdout)) {
     const parsed = JSON.parse(line) as { type: string } & Record<string, unknown>;
     if (parsed.type === "node") nodes.push(parsed as unknown as FleetNodeInfo);
-    if (parsed.type === "control-api") return { nodes, control: parsed as unknown as { url: string; token: string } };
+    if (parsed.type === "light-node-options") nodeOptions = parsed.options as Record<string, unknown>;
+    if (parsed.type === "control-api") return { nodes, nodeOptions, control: parsed as unknown as { url: string; token: string } };
   }
-  return { nodes, control: undefined };
+  return { nodes, nodeOptions, control: undefined };
 }
 
 function runCli(args: string[]) {
@@ -32,11 +38,11 @@ function runCliAsync(args: readonly string[]): Promise<{ status: number | null; 
   });
 }
 
-describe("npm run fleet", () => {
+describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
   it("--help prints the usage and exits 0", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm run fleet -- \[options\]/);
+    expect(result.stdout).toMatch(/^Usage: waku-fleet \[options\]/);
     expect(result.stdout).toContain("--nodes N");
   });
 
@@ -64,7 +70,7 @@ describe("npm run fleet", () => {
     });
   });
 
-  it("--json prints one parseable line per node and one for the control API; --fault and --ready-timeout apply; SIGINT closes everything", async () => {
+  it("--json prints a line per node, the light node options and the control API; --fault and --ready-timeout apply; SIGINT closes everything", async () => {
     const cli = spawn(
       process.execPath,
       [
@@ -81,7 +87,7 @@ describe("npm run fleet", () => {
     let children: number[] = [];
     try {
       const started = performance.now();
-      const { nodes, control } = await readStartup(cli.stdout);
+      const { nodes, nodeOptions, control } = await readStartup(cli.stdout);
       console.log(`[fleet-cli] 3 nodes and the control API up in ${Math.round(performance.now() - started)} ms`);
       expect(control, stderr).toBeDefined();
       expect(nodes.map((node) => [node.index, node.role, node.state])).toEqual([
@@ -91,6 +97,13 @@ describe("npm run fleet", () => {
       ]);
       expect(nodes.map((node) => node.fault)).toEqual([{}, { pxFlood: {}, latencyMs: 5 }, { dropConnection: { afterRequests: 3 } }]);
       expect(control!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(nodeOptions).toEqual({
+        defaultBootstrap: false,
+        discovery: { dns: false, peerExchange: true, peerCache: false },
+        bootstrapPeers: [nodes[0]!.multiaddr],
+        networkConfig: { clusterId: 7, numShardsInCluster: 4 },
+        libp2p: { filterMultiaddrs: false, hideWebSocketInfo: true },
+      });
 
       const response = await fetch(`${control!.url}/nodes`, { headers: { Authorization: `Bearer ${control!.token}` } });
       expect(await response.json()).toMatchObject({ clusterId: 7, numShardsInCluster: 4 });

@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FleetError, fleetProcessIds, startFleet } from "../../fleet/supervisor.js";
-import type { Fleet } from "../../fleet/types.js";
+import { FleetError, fleetProcessIds, startFleet } from "waku-peers-fleet";
+import type { Fleet } from "waku-peers-fleet";
 import { TSX_IMPORT, descendants, isAlive, killAll, processState, readLines, waitUntilGone } from "./_fleet-helpers.js";
 
 const FAKE_NODE = new URL("./_fleet-fake-node.ts", import.meta.url);

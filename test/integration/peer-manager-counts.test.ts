@@ -3,7 +3,7 @@
 // back once the fleet is back. Figures printed with [peer-manager] are measured here.
 import { createLightNode, type LightNode } from "@waku/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lightNodeOptions, startFleet, type Fleet } from "../../fleet/index.js";
+import { lightNodeOptions, startFleet, type Fleet } from "waku-peers-fleet";
 import { createPeerManager, type PeerManager, type WakuPeersState } from "../../src/core/index.js";
 
 const NODES = 4;

@@ -3,8 +3,8 @@
 import { createLightNode, type LightNode } from "@waku/sdk";
 import { describe, expect, it } from "vitest";
 
-import { lightNodeOptions } from "../../fleet/index.js";
-import type { Fleet } from "../../fleet/index.js";
+import { lightNodeOptions } from "waku-peers-fleet";
+import type { Fleet } from "waku-peers-fleet";
 import { DEFAULT_PEER_CACHE_KEY } from "../../src/core/constants.js";
 import { unhandledRejections } from "../setup/unhandled.js";
 import {

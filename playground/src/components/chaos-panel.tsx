@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import type { FleetNodeInfo } from "../../../fleet/types.js";
+import type { FleetNodeInfo } from "waku-peers-fleet";
 import { controlClient, type NodeAction } from "./control-client.js";
 
 const NODE_ACTIONS: NodeAction[] = ["kill", "freeze", "thaw", "restart"];

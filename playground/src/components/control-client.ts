@@ -1,4 +1,4 @@
-import type { Fault, FleetNodeInfo } from "../../../fleet/types.js";
+import type { Fault, FleetNodeInfo } from "waku-peers-fleet";
 
 export type NodeAction = "kill" | "stop" | "freeze" | "thaw" | "restart";
 

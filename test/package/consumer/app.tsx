@@ -1,0 +1,107 @@
+// A browser app written against the packed waku-peers, type-checked the way a Vite + React 19 app
+// is (strict, moduleResolution "bundler", DOM, no Node types). It uses every public entry: the
+// package test reads package.json "exports" and fails when an entry is not imported here, so a new
+// entry is one more import line (plus a use of it) in the ENTRIES section.
+import { WakuProvider } from "@waku/react";
+import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
+import { StrictMode, useEffect, useState, type ReactElement } from "react";
+
+// ENTRIES: one import per public entry of waku-peers.
+import * as wakuPeers from "waku-peers";
+import * as core from "waku-peers/core";
+import * as wakuReact from "waku-peers/waku-react";
+
+const nodeOptions: CreateNodeOptions = {
+  defaultBootstrap: false,
+  bootstrapPeers: ["/ip4/127.0.0.1/tcp/60000/ws/p2p/16Uiu2HAm8kqKZtFbCNpg7b5MFDxmXgEWbmiHo1Y1aDQFTGg1PNHE"],
+  networkConfig: { clusterId: 42, numShardsInCluster: 8 },
+  libp2p: { filterMultiaddrs: false },
+};
+
+function Badge(): ReactElement {
+  const result = wakuPeers.useConnectionStatus();
+  const health = wakuPeers.usePeerHealth();
+  const filter: wakuPeers.ProtocolHealth = wakuPeers.usePeerHealth("filter");
+  const { reconnect, isReconnecting, progress, error } = wakuPeers.useReconnect();
+  const peers: readonly wakuPeers.PeerInfo[] = wakuPeers.usePeers();
+  const events = wakuPeers.useWakuPeers((state) => state.events);
+  const node: LightNode | undefined = wakuPeers.useWakuNode();
+  wakuPeers.useLostConnectionListener((signal: wakuPeers.LostConnectionSignal) => console.info(signal));
+  // The result is discriminated by status: narrowing on the flag narrows the status.
+  const connected: "connected" | undefined = result.isConnected ? result.status : undefined;
+  const status: wakuPeers.ConnectionStatus = result.status;
+  const onClick = async (): Promise<void> => {
+    const outcome: wakuPeers.ReconnectResult = await reconnect({ hard: true });
+    if (!outcome.ok) console.warn(outcome.error);
+  };
+  return (
+    <button type="button" className={health.overall} disabled={isReconnecting} onClick={() => void onClick()}>
+      {connected ?? status} · {filter.connected}/{filter.required} · {peers.length} peers · {events.length}
+      {progress ? ` ${progress.dialed}/${progress.total}` : ""} {error} {node ? "node" : "no node"}
+    </button>
+  );
+}
+
+export function AppWithOptions(): ReactElement {
+  return (
+    <StrictMode>
+      <wakuPeers.WakuPeersProvider options={nodeOptions} requirements={{ lightPush: 2, filter: 2, store: 1 }}>
+        <Badge />
+      </wakuPeers.WakuPeersProvider>
+    </StrictMode>
+  );
+}
+
+export function AppWithOwnNode(): ReactElement {
+  const [node, setNode] = useState<LightNode>();
+  useEffect(() => {
+    let created: LightNode | undefined;
+    void createLightNode({ ...nodeOptions }).then((value) => {
+      created = value;
+      setNode(value);
+    });
+    return () => void created?.stop();
+  }, []);
+  return (
+    <wakuPeers.WakuPeersProvider node={node} lostConnectionGraceMs={3_000}>
+      <Badge />
+    </wakuPeers.WakuPeersProvider>
+  );
+}
+
+export function AppInsideWakuReact(): ReactElement {
+  return (
+    <WakuProvider options={{ defaultBootstrap: true }}>
+      <wakuReact.WakuReactPeersProvider requirements={{ store: 1 }}>
+        <Badge />
+      </wakuReact.WakuReactPeersProvider>
+    </WakuProvider>
+  );
+}
+
+/** The core without React: a selector subscription is what the shipped store types must allow. */
+export async function watchWithoutReact(node: LightNode): Promise<() => void> {
+  const manager: core.WakuPeerManager = core.createPeerManager(node, {
+    requirements: core.DEFAULT_REQUIREMENTS,
+    environment: core.manualEnvironment(),
+  });
+  const store: core.WakuPeersStore = manager.store;
+  const offStatus = store.subscribe(
+    (state: core.WakuPeersState) => state.status,
+    (status, previous) => console.info(`${previous} → ${status}`),
+    { fireImmediately: true },
+  );
+  const offAll = store.subscribe((state, previous) => console.info(state.health.overall, previous.health.overall));
+  const result: core.ReconnectResult = await manager.reconnect();
+  console.info(result.ok, result.status, result.durationMs);
+  const health: core.HealthState = core.computeHealth(core.NO_PEERS, core.resolveRequirements({ store: 1 }));
+  console.info(health.overall, core.deriveStatus, core.isWakuPeersError(new Error("not ours")));
+  // The hooks also read a manager that the app runs itself.
+  const manual: wakuPeers.WakuPeersHookParameters = { manager };
+  console.info(manual);
+  return () => {
+    offStatus();
+    offAll();
+    manager.stop();
+  };
+}
