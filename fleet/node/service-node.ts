@@ -162,6 +162,7 @@ async function assemble(
       stopping ??= (async () => {
         faults.stop();
         relay?.stop();
+        pusher?.close();
         await libp2p.stop();
       })();
       return stopping;
