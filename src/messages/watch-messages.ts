@@ -1,0 +1,408 @@
+import type { IDecodedMessage, IDecoder } from "@waku/interfaces";
+
+import { systemClock, WakuPeersError, type Clock, type TimerHandle, type WakuPeersState } from "../core/index.js";
+import { BoundedHashSet } from "./bounded-hash-set.js";
+import { fetchGap } from "./fetch-gap.js";
+import { lossSignals, type BackfillReason } from "./loss-signals.js";
+import { decoderOf, filterUsesConnectedPeer, hashOf, subscribeFilter, type FilterHandle } from "./sdk-adapter.js";
+import { resolveStorage, type MessageStorage } from "./storage.js";
+import type { TimeRange } from "./time-windows.js";
+import { loadTopicMemory, saveTopicMemory, topicMemoryKey, MAX_REMEMBERED_HASHES } from "./topic-memory.js";
+import type {
+  BackfillOptions,
+  MessageContext,
+  MessageSource,
+  MessageWatcher,
+  ReceivedMessage,
+  SyncState,
+  SyncStatus,
+  UnfilledRange,
+  WatchMessagesOptions,
+} from "./types.js";
+
+const DEFAULT_BACKFILL: Required<BackfillOptions> = {
+  overlapMs: 5_000,
+  maxRangeMs: 7 * 24 * 60 * 60 * 1000,
+  pageSize: 100,
+  initialRangeMs: 0,
+  settleMs: 500,
+  storePeerWaitMs: 5_000,
+  filterReadyWaitMs: 3_000,
+};
+const DEFAULT_DEDUPE_CAPACITY = 10_000;
+const SAVE_DEBOUNCE_MS = 500;
+/** How often a pending back-fill re-checks readiness the manager's state cannot announce (the SDK's filter peers). */
+const READINESS_POLL_MS = 50;
+const MAX_UNFILLED_RANGES = 20;
+
+/** A back-fill asked for and not yet finished. */
+interface BackfillRequest {
+  reason: BackfillReason;
+  range: TimeRange;
+  /** When messages may have started to go missing: ranks the store peers. */
+  gapStartedAt: number;
+  /** When connectivity was seen back (for the waits on store peer and filter). */
+  availableSince: number | undefined;
+}
+
+/**
+ * Follows one content topic: live messages through filter, and a store back-fill of the gap after
+ * every event that can have cost messages — back to `connected`, `lost` → `restored`, a filter peer
+ * gone (killed, frozen, replaced), a resume/visible/online hint, and the app's start (from the
+ * last-seen time remembered in `storage`). Filter and store share one bounded dedupe set, so the
+ * app gets each message once; live messages that arrive while a gap is being filled are held and
+ * delivered with it in timestamp order. `getSync()` tells whether delivery is live, back-filling,
+ * unavailable, or has a gap it could not fill — a gap is always reported, never silent.
+ *
+ * Ephemeral messages are never stored by Waku nodes, so a gap in them cannot be back-filled.
+ *
+ * @throws {WakuPeersError} `INVALID_OPTIONS` without exactly one of `contentTopic` / `decoder`, or without `onMessage`.
+ *
+ * @example
+ * const watcher = watchMessages({ node, manager }, {
+ *   contentTopic: "/my-app/1/chat/proto",
+ *   onMessage: ({ message, source }) => console.log(source, bytesToUtf8(message.payload)),
+ * });
+ * watcher.subscribeSync((sync) => console.log(sync.status, sync.unfilled));
+ * // later
+ * watcher.stop();
+ */
+export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
+  context: MessageContext,
+  options: WatchMessagesOptions<T>,
+): MessageWatcher {
+  const { node, manager } = context;
+  const decoder = resolveDecoder(context, options);
+  const clock = options.clock ?? systemClock;
+  const backfillEnabled = options.backfill !== false;
+  const settings = { ...DEFAULT_BACKFILL, ...(options.backfill === false ? {} : options.backfill) };
+  settings.pageSize = Math.min(100, Math.max(1, Math.floor(settings.pageSize)));
+  const storage: MessageStorage | undefined = options.storage === false ? undefined : resolveStorage(options.storage);
+  const memoryKey = topicMemoryKey(decoder.pubsubTopic, decoder.contentTopic);
+  const seen = new BoundedHashSet(options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
+  const startedAt = clock.now();
+
+  let stopped = false;
+  let sequence = 0;
+  let lastSeenAt: number | undefined;
+  /** Delivered hashes with their timestamps, for the remembered overlap. */
+  let recent: { hash: string; timestamp: number }[] = [];
+  let held: ReceivedMessage<T>[] = [];
+  let filter: FilterHandle | undefined;
+  let pending: BackfillRequest | undefined;
+  let running = false;
+  let unfilled: UnfilledRange[] = [];
+  let lastBackfill: SyncState["lastBackfill"];
+  let sync: SyncState = { status: "unavailable", lastSeenAt: undefined, unfilled, lastBackfill: undefined };
+  const syncListeners = new Set<(sync: SyncState) => void>();
+  const timers = new Set<TimerHandle>();
+  /** The last time delivery was seen working (available, nothing pending): where a gap starts at the latest. */
+  let liveAt = startedAt;
+  let saveTimer: TimerHandle | undefined;
+  let pollTimer: TimerHandle | undefined;
+
+  const later = (ms: number, run: () => void): void => {
+    const timer = clock.setTimeout(() => {
+      timers.delete(timer);
+      if (!stopped) run();
+    }, ms);
+    timers.add(timer);
+  };
+
+  // --- delivery -------------------------------------------------------------------------------
+
+  const toReceived = (message: T, source: MessageSource): ReceivedMessage<T> => ({
+    hash: message.hashStr ?? hashOf(decoder.pubsubTopic, message),
+    timestamp: message.timestamp?.getTime() ?? clock.now(),
+    source,
+    sequence: 0,
+    message,
+  });
+
+  /** Delivers in timestamp order, each message once. */
+  function deliver(batch: ReceivedMessage<T>[]): number {
+    batch.sort((a, b) => a.timestamp - b.timestamp || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+    for (const received of batch) {
+      const numbered = { ...received, sequence: ++sequence };
+      if (lastSeenAt === undefined || numbered.timestamp > lastSeenAt) lastSeenAt = numbered.timestamp;
+      recent.push({ hash: numbered.hash, timestamp: numbered.timestamp });
+      try {
+        options.onMessage(numbered);
+      } catch (error) {
+        // An app callback that throws must neither stop delivery nor vanish.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+    if (batch.length > 0) scheduleSave();
+    return batch.length;
+  }
+
+  function onFilterMessage(message: T): void {
+    if (stopped) return;
+    const received = toReceived(message, "filter");
+    if (!seen.add(received.hash)) return;
+    if (pending !== undefined || running) held.push(received);
+    else {
+      deliver([received]);
+      updateSync();
+    }
+  }
+
+  // --- remembered state -------------------------------------------------------------------------
+
+  function scheduleSave(): void {
+    if (storage === undefined || saveTimer !== undefined) return;
+    saveTimer = clock.setTimeout(() => {
+      saveTimer = undefined;
+      void save();
+    }, SAVE_DEBOUNCE_MS);
+  }
+
+  async function save(): Promise<void> {
+    if (storage === undefined || lastSeenAt === undefined) return;
+    const keepFrom = lastSeenAt - 2 * settings.overlapMs;
+    recent = recent.filter((entry) => entry.timestamp >= keepFrom).slice(-MAX_REMEMBERED_HASHES);
+    await saveTopicMemory(storage, memoryKey, { lastSeenAt, recentHashes: recent.map((entry) => entry.hash) });
+  }
+
+  // --- back-fill ------------------------------------------------------------------------------
+
+  /** Where a gap starts: just before the newest message seen (or this run's start). */
+  function gapRangeFrom(since: number | undefined): number {
+    const base = since ?? startedAt;
+    return Math.max(base - settings.overlapMs, clock.now() - settings.maxRangeMs);
+  }
+
+  function request(reason: BackfillReason, from = gapRangeFrom(lastSeenAt)): void {
+    if (stopped || !backfillEnabled) return;
+    const now = clock.now();
+    if (pending !== undefined) {
+      pending.range.from = Math.min(pending.range.from, from);
+      pending.gapStartedAt = Math.min(pending.gapStartedAt, lastSeenAt ?? liveAt);
+    } else {
+      pending = { reason, range: { from, to: now }, gapStartedAt: Math.min(lastSeenAt ?? liveAt, liveAt), availableSince: undefined };
+    }
+    updateSync();
+    evaluate();
+  }
+
+  /** Starts the pending back-fill once store and filter are usable, or reports the gap when no store peer comes. */
+  function evaluate(): void {
+    if (stopped || running || pending === undefined) return;
+    const state = manager.store.getState();
+    if (!isAvailable(state)) {
+      pending.availableSince = undefined;
+      return;
+    }
+    const now = clock.now();
+    pending.availableSince ??= now;
+    const waited = now - pending.availableSince;
+    const hasStorePeer = Object.values(state.peers).some((peer) => peer.connected && peer.protocols.includes("store"));
+    if (!hasStorePeer) {
+      if (waited >= settings.storePeerWaitMs) void run(pending, true);
+      else pollSoon();
+      return;
+    }
+    const filterReady = filterUsesConnectedPeer(node, decoder.pubsubTopic) !== false;
+    if (filterReady || waited >= settings.filterReadyWaitMs) void run(pending, false);
+    else pollSoon();
+  }
+
+  function pollSoon(): void {
+    if (pollTimer !== undefined) return;
+    pollTimer = clock.setTimeout(() => {
+      pollTimer = undefined;
+      if (!stopped) evaluate();
+    }, READINESS_POLL_MS);
+  }
+
+  async function run(current: BackfillRequest, noStorePeer: boolean): Promise<void> {
+    pending = undefined;
+    running = true;
+    updateSync();
+    const startedRun = clock.now();
+    // Up to now plus the overlap: a publisher's clock may run a little ahead of ours.
+    const range = { from: current.range.from, to: startedRun + settings.overlapMs };
+    const fetched = noStorePeer
+      ? { messages: [] as T[], peers: [] as string[], error: "no store peer" }
+      : await fetchGap({ node, decoder, pageSize: settings.pageSize, peers: manager.store.getState().peers }, range, current.gapStartedAt);
+    if (stopped) return;
+    const fresh = fetched.messages.map((message) => toReceived(message, "store")).filter((received) => seen.add(received.hash));
+    // Held live messages no newer than what the store returned go out with it, in order.
+    const newestFound = fresh.reduce((newest, received) => Math.max(newest, received.timestamp), Number.NEGATIVE_INFINITY);
+    const releasable = held.filter((received) => received.timestamp <= newestFound);
+    held = held.filter((received) => received.timestamp > newestFound);
+    deliver([...fresh, ...releasable]);
+    recordOutcome(current.reason, range, fetched, fresh.length, startedRun);
+    if (fetched.error === undefined && settings.settleMs > 0 && current.reason !== "store-peer-available") {
+      // One short pass later, for what reached neither path yet; live messages stay held until then.
+      later(settings.settleMs, () => void settle(startedRun));
+      return;
+    }
+    finishRun();
+  }
+
+  async function settle(firstPassStartedAt: number): Promise<void> {
+    const range = { from: firstPassStartedAt - settings.overlapMs, to: clock.now() + settings.overlapMs };
+    const fetched = await fetchGap(
+      { node, decoder, pageSize: settings.pageSize, peers: manager.store.getState().peers },
+      range,
+      firstPassStartedAt,
+    );
+    if (stopped) return;
+    const fresh = fetched.messages.map((message) => toReceived(message, "store")).filter((received) => seen.add(received.hash));
+    if (lastBackfill !== undefined) lastBackfill = { ...lastBackfill, found: lastBackfill.found + fetched.messages.length, delivered: lastBackfill.delivered + fresh.length };
+    deliver([...fresh, ...held]);
+    held = [];
+    finishRun();
+  }
+
+  function finishRun(): void {
+    running = false;
+    if (pending === undefined) {
+      deliver(held);
+      held = [];
+    }
+    updateSync();
+    evaluate();
+  }
+
+  function recordOutcome(
+    reason: BackfillReason,
+    range: TimeRange,
+    fetched: { messages: readonly unknown[]; peers: string[]; error: string | undefined },
+    delivered: number,
+    startedRun: number,
+  ): void {
+    const ok = fetched.error === undefined;
+    lastBackfill = {
+      reason,
+      from: range.from,
+      to: range.to,
+      found: fetched.messages.length,
+      delivered,
+      peers: fetched.peers,
+      startedAt: startedRun,
+      durationMs: clock.now() - startedRun,
+      ok,
+    };
+    if (ok) {
+      // Whatever this range covered is filled now.
+      unfilled = unfilled.filter((gap) => gap.from < range.from || gap.to > range.to);
+    } else {
+      unfilled = mergeUnfilled([...unfilled, { from: range.from, to: range.to, reason: fetched.error ?? "unknown" }]);
+    }
+  }
+
+  // --- state ----------------------------------------------------------------------------------
+
+  function isAvailable(state: WakuPeersState): boolean {
+    return (state.status === "connected" || state.status === "degraded") && state.health.filter.connected > 0 && filter !== undefined;
+  }
+
+  function updateSync(): void {
+    if (stopped) return;
+    const state = manager.store.getState();
+    let status: SyncStatus;
+    if (!isAvailable(state)) status = "unavailable";
+    else if (pending !== undefined || running) status = "backfilling";
+    else if (unfilled.length > 0) status = "gap";
+    else status = "live";
+    if (status === "live" || status === "gap") liveAt = clock.now();
+    if (status === sync.status && lastSeenAt === sync.lastSeenAt && unfilled === sync.unfilled && lastBackfill === sync.lastBackfill) return;
+    sync = { status, lastSeenAt, unfilled, lastBackfill };
+    for (const listener of [...syncListeners]) listener(sync);
+  }
+
+  const unsubscribeManager = manager.store.subscribe((next, previous) => {
+    if (stopped) return;
+    for (const reason of lossSignals(previous, next)) request(reason);
+    if (unfilled.length > 0 && pending === undefined && !running && storePeerAppeared(previous, next)) {
+      request("store-peer-available", Math.min(...unfilled.map((gap) => gap.from)));
+    }
+    updateSync();
+    evaluate();
+  });
+
+  // --- start ----------------------------------------------------------------------------------
+
+  const ready = (async () => {
+    if (storage !== undefined) {
+      const memory = await loadTopicMemory(storage, memoryKey);
+      for (const hash of memory.recentHashes) seen.add(hash);
+      if (memory.lastSeenAt !== undefined && (lastSeenAt === undefined || memory.lastSeenAt > lastSeenAt)) lastSeenAt = memory.lastSeenAt;
+    }
+    if (stopped) return;
+    // Subscribed before the start-up back-fill, so nothing published meanwhile falls between the two.
+    try {
+      filter = await subscribeFilter(node, decoder, onFilterMessage);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+    if (stopped) {
+      void filter?.unsubscribe().catch(() => {});
+      return;
+    }
+    if (lastSeenAt !== undefined) request("app-start");
+    else if (settings.initialRangeMs > 0) request("app-start", Math.max(clock.now() - settings.initialRangeMs, clock.now() - settings.maxRangeMs));
+    updateSync();
+    evaluate();
+  })();
+
+  return {
+    getSync: () => sync,
+    subscribeSync(listener) {
+      syncListeners.add(listener);
+      return () => {
+        syncListeners.delete(listener);
+      };
+    },
+    backfill: () => request("manual"),
+    ready,
+    stop() {
+      if (stopped) return;
+      // The last delivered messages are remembered before anything is torn down.
+      if (saveTimer !== undefined) clock.clearTimeout(saveTimer);
+      void save();
+      stopped = true;
+      unsubscribeManager();
+      for (const timer of timers) clock.clearTimeout(timer);
+      timers.clear();
+      if (pollTimer !== undefined) clock.clearTimeout(pollTimer);
+      syncListeners.clear();
+      void filter?.unsubscribe().catch(() => {});
+    },
+  };
+}
+
+function resolveDecoder<T extends IDecodedMessage>(context: MessageContext, options: WatchMessagesOptions<T>): IDecoder<T> {
+  const issues: string[] = [];
+  if (typeof options?.onMessage !== "function") issues.push("onMessage must be a function");
+  const hasTopic = typeof options?.contentTopic === "string" && options.contentTopic.length > 0;
+  if (hasTopic === (options?.decoder !== undefined)) issues.push("give exactly one of contentTopic (a non-empty string) or decoder");
+  if (issues.length > 0) throw new WakuPeersError("INVALID_OPTIONS", issues.map((issue) => `watchMessages: ${issue}`));
+  return decoderOf(context.node, (options.decoder ?? options.contentTopic) as string | IDecoder<T>);
+}
+
+function storePeerAppeared(previous: WakuPeersState, next: WakuPeersState): boolean {
+  if (previous.peers === next.peers) return false;
+  return Object.entries(next.peers).some(
+    ([id, peer]) => peer.connected && peer.protocols.includes("store") && !(previous.peers[id]?.connected && previous.peers[id]?.protocols.includes("store")),
+  );
+}
+
+/** Overlapping ranges become one (the earliest reason kept); the list stays bounded. */
+function mergeUnfilled(ranges: UnfilledRange[]): UnfilledRange[] {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from);
+  const merged: UnfilledRange[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && range.from <= last.to) merged[merged.length - 1] = { ...last, to: Math.max(last.to, range.to) };
+    else merged.push({ ...range });
+  }
+  return merged.slice(-MAX_UNFILLED_RANGES);
+}
