@@ -6,6 +6,7 @@ import type { PeerEvent, WakuPeersState } from "../core/index.js";
  */
 export type BackfillReason =
   | "app-start"
+  | "connection-lost"
   | "reconnected"
   | "restored"
   | "filter-peer-lost"
@@ -18,7 +19,7 @@ const RESUME_HINTS = new Set(["resume", "visible", "pageshow", "online"]);
 
 /**
  * The loss signals between two states of the peer manager, read from its public state only:
- * back to `connected`, `lost` → `restored`, a connected filter peer gone (killed, frozen and cut
+ * live delivery lost (no longer connected or degraded with a filter peer), back to `connected`, `lost` → `restored`, a connected filter peer gone (killed, frozen and cut
  * by liveness, replaced for its score or by the canary), and a resume / visible / online hint.
  *
  * @example
@@ -28,11 +29,18 @@ const RESUME_HINTS = new Set(["resume", "visible", "pageshow", "online"]);
  */
 export function lossSignals(previous: WakuPeersState, next: WakuPeersState): BackfillReason[] {
   const reasons: BackfillReason[] = [];
+  // Raised when the loss begins, so live messages that still trickle in are held for the back-fill.
+  if (isServing(previous) && !isServing(next)) reasons.push("connection-lost");
   if (previous.status !== "connected" && next.status === "connected") reasons.push("reconnected");
   if (previous.lost !== "restored" && next.lost === "restored") reasons.push("restored");
   if (next.peers !== previous.peers && lostFilterPeer(previous, next)) reasons.push("filter-peer-lost");
   if (eventsSince(previous.events, next.events).some(isResumeHint)) reasons.push("resumed");
   return reasons;
+}
+
+/** Connected or degraded with a filter peer: live delivery can work. */
+export function isServing(state: WakuPeersState): boolean {
+  return (state.status === "connected" || state.status === "degraded") && state.health.filter.connected > 0;
 }
 
 function lostFilterPeer(previous: WakuPeersState, next: WakuPeersState): boolean {

@@ -3,7 +3,7 @@ import type { IDecodedMessage, IDecoder } from "@waku/interfaces";
 import { systemClock, WakuPeersError, type Clock, type TimerHandle, type WakuPeersState } from "../core/index.js";
 import { BoundedHashSet } from "./bounded-hash-set.js";
 import { fetchGap } from "./fetch-gap.js";
-import { lossSignals, type BackfillReason } from "./loss-signals.js";
+import { isServing, lossSignals, type BackfillReason } from "./loss-signals.js";
 import { decoderOf, filterUsesConnectedPeer, hashOf, subscribeFilter, type FilterHandle } from "./sdk-adapter.js";
 import { resolveStorage, type MessageStorage } from "./storage.js";
 import type { TimeRange } from "./time-windows.js";
@@ -299,7 +299,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
   // --- state ----------------------------------------------------------------------------------
 
   function isAvailable(state: WakuPeersState): boolean {
-    return (state.status === "connected" || state.status === "degraded") && state.health.filter.connected > 0 && filter !== undefined;
+    return isServing(state) && filter !== undefined;
   }
 
   function updateSync(): void {
