@@ -78,7 +78,7 @@ export interface BackfillOptions {
   initialRangeMs?: number;
   /**
    * After a back-fill, one more short pass this much later catches what neither path had yet
-   * (the SDK re-subscribes filter 50–300 ms after peers are back). Default 500 ms.
+   * (relay still propagating, filter re-subscribing). Default 250 ms.
    */
   settleMs?: number;
   /** With no store peer for this long after connectivity is back, the gap is reported. Default 5 000 ms. */

@@ -25,7 +25,7 @@ const DEFAULT_BACKFILL: Required<BackfillOptions> = {
   maxRangeMs: 7 * 24 * 60 * 60 * 1000,
   pageSize: 100,
   initialRangeMs: 0,
-  settleMs: 500,
+  settleMs: 250,
   storePeerWaitMs: 5_000,
   filterReadyWaitMs: 3_000,
 };
