@@ -20,6 +20,8 @@ export async function sdkFilterCollector(node: LightNode, contentTopic: string):
 /** Calls `send(text)` every `intervalMs` until stopped; each text is sent once by the caller's code. */
 export class PacedLoop {
   readonly texts: string[] = [];
+  /** text → epoch ms it was handed to `send`. */
+  readonly sentAt = new Map<string, number>();
   #running = true;
   readonly #done: Promise<void>;
 
@@ -28,6 +30,7 @@ export class PacedLoop {
       for (let sequence = 0; this.#running; sequence++) {
         const text = `${label} ${sequence}`;
         this.texts.push(text);
+        this.sentAt.set(text, Date.now());
         // A failed send is the figure being measured, not an error of the benchmark.
         void send(text).catch(() => {});
         await sleep(intervalMs);

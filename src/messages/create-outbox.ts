@@ -282,31 +282,43 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
 
   async function confirmSent(): Promise<void> {
     if (confirm === undefined || stopped) return;
-    const state = manager.store.getState();
-    const storePeer = Object.values(state.peers)
+    const storePeers = Object.values(manager.store.getState().peers)
       .filter((peer) => peer.connected && peer.protocols.includes("store"))
-      .sort((a, b) => b.score - a.score)[0];
+      .sort((a, b) => b.score - a.score)
+      .map((peer) => peer.id);
     const sent = [...entries.values()].filter((entry) => entry.status === "sent").slice(0, CONFIRM_BATCH);
-    if (storePeer === undefined || sent.length === 0) {
+    if (storePeers.length === 0 || sent.length === 0) {
       scheduleConfirm();
       return;
     }
     confirming = true;
-    let found: Set<string> | undefined;
-    try {
-      found = await storeHasHashes(node, encoder.pubsubTopic, encoder.contentTopic, sent.map((entry) => entry.hash), storePeer.id);
-    } catch {
-      // Store trouble is the store's own problem: confirmation waits for the next round.
-    }
+    // Asked of a store other than the peer that accepted it where there is one: a node that accepted a
+    // message it could not relay holds it alone, and that is not "in the network" yet.
+    const witnessOf = (entry: Entry): string => storePeers.find((id) => id !== entry.sentTo) ?? storePeers[0]!;
+    const byWitness = new Map<string, Entry[]>();
+    for (const entry of sent) byWitness.set(witnessOf(entry), [...(byWitness.get(witnessOf(entry)) ?? []), entry]);
+    const found = new Set<string>();
+    const answered = new Set<string>();
+    await Promise.all(
+      [...byWitness].map(async ([witness, batch]) => {
+        try {
+          const hashes = await storeHasHashes(node, encoder.pubsubTopic, encoder.contentTopic, batch.map((entry) => entry.hash), witness);
+          for (const hash of hashes) found.add(hash);
+          for (const entry of batch) answered.add(entry.id);
+        } catch {
+          // Store trouble is the store's own problem: confirmation waits for the next round.
+        }
+      }),
+    );
     confirming = false;
     if (stopped) return;
     const now = clock.now();
     for (const item of sent) {
       const entry = entries.get(item.id);
       if (entry?.status !== "sent") continue;
-      if (found?.has(entry.hash)) update(entry, { status: "confirmed", confirmedAt: now });
-      else if (found !== undefined && now - (entry.sentAt ?? now) >= confirm.resendAfterMs) {
-        // Accepted but never stored (the peer died before relaying it): the same bytes go out again.
+      if (found.has(entry.hash)) update(entry, { status: "confirmed", confirmedAt: now });
+      else if (answered.has(entry.id) && now - (entry.sentAt ?? now) >= confirm.resendAfterMs) {
+        // Accepted but never stored elsewhere (the peer died or could not relay): the same bytes go out again.
         update(entry, { status: "queued", nextAttemptAt: undefined, lastError: `not found in store ${confirm.resendAfterMs} ms after sending` });
       }
     }

@@ -34,6 +34,7 @@ const SAVE_DEBOUNCE_MS = 500;
 /** How often a pending back-fill re-checks readiness the manager's state cannot announce (the SDK's filter peers). */
 const READINESS_POLL_MS = 50;
 const MAX_UNFILLED_RANGES = 20;
+const SUBSCRIBE_RETRY_MS = 1_000;
 
 /** A back-fill asked for and not yet finished. */
 interface BackfillRequest {
@@ -222,6 +223,16 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     pending = undefined;
     running = true;
     updateSync();
+    try {
+      await firstPass(current, noStorePeer);
+    } catch (error) {
+      // Nothing here should throw; if something does, the gap is reported rather than lost.
+      unfilled = mergeUnfilled([...unfilled, { from: current.range.from, to: clock.now(), reason: `back-fill failed: ${String(error)}` }]);
+      finishRun();
+    }
+  }
+
+  async function firstPass(current: BackfillRequest, noStorePeer: boolean): Promise<void> {
     const startedRun = clock.now();
     // Up to now plus the overlap: a publisher's clock may run a little ahead of ours.
     const range = { from: current.range.from, to: startedRun + settings.overlapMs };
@@ -238,7 +249,13 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     recordOutcome(current.reason, range, fetched, fresh.length, startedRun);
     if (fetched.error === undefined && settings.settleMs > 0 && current.reason !== "store-peer-available") {
       // One short pass later, for what reached neither path yet; live messages stay held until then.
-      later(settings.settleMs, () => void settle(startedRun));
+      later(settings.settleMs, () => {
+        settle(startedRun).catch(() => {
+          deliver(held);
+          held = [];
+          finishRun();
+        });
+      });
       return;
     }
     finishRun();
@@ -328,6 +345,20 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
 
   // --- start ----------------------------------------------------------------------------------
 
+  /** The SDK keeps a registered subscription going on its own; only a call that throws is tried again. */
+  async function subscribe(): Promise<void> {
+    try {
+      const handle = await subscribeFilter(node, decoder, onFilterMessage);
+      if (stopped) void handle.unsubscribe().catch(() => {});
+      else filter = handle;
+    } catch {
+      later(SUBSCRIBE_RETRY_MS, () => void subscribe().then(() => {
+        updateSync();
+        evaluate();
+      }));
+    }
+  }
+
   const ready = (async () => {
     if (storage !== undefined) {
       const memory = await loadTopicMemory(storage, memoryKey);
@@ -336,17 +367,8 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     }
     if (stopped) return;
     // Subscribed before the start-up back-fill, so nothing published meanwhile falls between the two.
-    try {
-      filter = await subscribeFilter(node, decoder, onFilterMessage);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-    if (stopped) {
-      void filter?.unsubscribe().catch(() => {});
-      return;
-    }
+    await subscribe();
+    if (stopped) return;
     if (lastSeenAt !== undefined) request("app-start");
     else if (settings.initialRangeMs > 0) request("app-start", Math.max(clock.now() - settings.initialRangeMs, clock.now() - settings.maxRangeMs));
     updateSync();

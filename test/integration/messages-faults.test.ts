@@ -125,6 +125,15 @@ async function receiverFilterNodes(): Promise<number[]> {
   );
 }
 
+/** Applies a fault to the nodes holding the receiver's subscription for `ms`, then undoes it. */
+async function onFilterNodes(what: string, ms: number, fault: (index: number) => Promise<void>, undo: (index: number) => Promise<void>): Promise<void> {
+  const victims = await receiverFilterNodes();
+  log(`${what} filter nodes ${victims.join(", ")} for ${ms / 1000} s`);
+  await Promise.all(victims.map(fault));
+  await sleep(ms);
+  await Promise.all(victims.map(undo));
+}
+
 beforeAll(async () => {
   fleet = await fleetOf(resources, { nodes: 5, bootstrap: 1, overrides: { 0: { protocols: [...STORE_ONLY] } } });
   storeNodeId = fleet.nodes[0]!.peerId;
@@ -148,22 +157,16 @@ afterAll(async () => {
 
 describe("messages through faults (receiver on watchMessages, sender on the outbox)", () => {
   it("its filter peers killed for 10 s", async () => {
-    const victims = await receiverFilterNodes();
-    log(`killing filter nodes ${victims.join(", ")} for 10 s`);
-    await Promise.all(victims.map((index) => fleet.kill(index)));
-    await sleep(10_000);
-    await Promise.all(victims.map((index) => fleet.restart(index)));
+    await onFilterNodes("killing", 10_000, (index) => fleet.kill(index), (index) => fleet.restart(index));
     await expectNothingLost("filter peers killed 10 s");
   }, 150_000);
 
   it("its filter peers frozen for 10 s", async () => {
-    const victims = await receiverFilterNodes();
-    log(`freezing filter nodes ${victims.join(", ")} for 10 s`);
-    await Promise.all(victims.map((index) => fleet.freeze(index)));
-    await sleep(10_000);
-    await Promise.all(victims.map((index) => fleet.thaw(index)));
-    // A thawed node wakes up to timed-out sockets: restarted fresh, as an operator would.
-    await Promise.all(victims.map((index) => fleet.restart(index).catch(() => undefined)));
+    await onFilterNodes("freezing", 10_000, (index) => fleet.freeze(index), async (index) => {
+      await fleet.thaw(index);
+      // A thawed node wakes up to timed-out sockets: restarted fresh, as an operator would.
+      await fleet.restart(index).catch(() => undefined);
+    });
     await expectNothingLost("filter peers frozen 10 s");
   }, 150_000);
 

@@ -47,6 +47,16 @@ async function subscribeTexts(light: LightNode, contentTopic: string): Promise<s
   return texts;
 }
 
+/** A light node subscribed on `serviceNode` only, once the node has registered the subscription. */
+async function subscribedReceiver(serviceNode: ServiceNode, name: string): Promise<{ receiver: LightNode; contentTopic: string; texts: string[] }> {
+  const receiver = await startLightNode(perTest, [serviceNode]);
+  const contentTopic = `/messages-fleet-push/1/${name}-${process.pid}/proto`;
+  const subscriptionsBefore = serviceNode.stats().filterSubscriptions;
+  const texts = await subscribeTexts(receiver, contentTopic);
+  await waitUntil(() => serviceNode.stats().filterSubscriptions === subscriptionsBefore + 1, { what: "the node to register the subscription" });
+  return { receiver, contentTopic, texts };
+}
+
 function pushStreamsOf(light: LightNode, serviceNode: ServiceNode) {
   return light.libp2p
     .getConnections()
@@ -58,11 +68,7 @@ function pushStreamsOf(light: LightNode, serviceNode: ServiceNode) {
 describe("filter push streams", () => {
   it("delivers 1,000 pushes to one subscriber, every one of them, over a single stream", async () => {
     const [a, b] = [node(0), node(1)];
-    const receiver = await startLightNode(perTest, [b]);
-    const contentTopic = `/messages-fleet-push/1/thousand-${process.pid}/proto`;
-    const subscriptionsBefore = b.stats().filterSubscriptions;
-    const texts = await subscribeTexts(receiver, contentTopic);
-    await waitUntil(() => b.stats().filterSubscriptions === subscriptionsBefore + 1, { what: "B to register the subscription" });
+    const { receiver, contentTopic, texts } = await subscribedReceiver(b, "thousand");
 
     const publisher = await startRawClient(perTest);
     const COUNT = 1_000;
@@ -77,11 +83,7 @@ describe("filter push streams", () => {
 
   it("opens a new push stream when the old one breaks, and keeps delivering", async () => {
     const b = node(1);
-    const receiver = await startLightNode(perTest, [b]);
-    const contentTopic = `/messages-fleet-push/1/reopen-${process.pid}/proto`;
-    const subscriptionsBefore = b.stats().filterSubscriptions;
-    const texts = await subscribeTexts(receiver, contentTopic);
-    await waitUntil(() => b.stats().filterSubscriptions === subscriptionsBefore + 1, { what: "B to register the subscription" });
+    const { receiver, contentTopic, texts } = await subscribedReceiver(b, "reopen");
     const publisher = await startRawClient(perTest);
 
     await lightPush(publisher, b, messageOn(contentTopic, "before the break"));
