@@ -1,6 +1,7 @@
 import type { IEncoder } from "@waku/interfaces";
 
 import { systemClock, WakuPeersError, type TimerHandle } from "../core/index.js";
+import { withinMs } from "./deadline.js";
 import { parseOutboxRecord, recordKey, recordPrefix, serializeRecord, type OutboxRecord } from "./outbox-record.js";
 import { canChoosePushPeer, encodeOnce, encoderOf, pushOnce, storeHasHashes, type PushOutcome } from "./sdk-adapter.js";
 import { canSendFrom, lightPushPeers, nextPushPeer, retryDelay } from "./send-readiness.js";
@@ -74,7 +75,6 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
   const entries = new Map<string, Entry>();
   const listeners = new Set<() => void>();
   const canSendListeners = new Set<(canSend: boolean) => void>();
-  const timers = new Set<TimerHandle>();
   const stopController = new AbortController();
   let stopped = false;
   let draining = locks === undefined;
@@ -209,7 +209,13 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     inFlight++;
     const peerId = choosesPeer ? nextPushPeer(lightPushPeers(manager.store.getState()), entry.tried) : undefined;
     let current = update(entry, { status: "sending", tried: peerId === undefined ? entry.tried : [...entry.tried, peerId] });
-    const outcome = await withDeadline(pushOnce(node, encoder, entry.wire, peerId), retry.attemptTimeoutMs, peerId);
+    const outcome: PushOutcome = await withinMs(pushOnce(node, encoder, entry.wire, peerId), retry.attemptTimeoutMs).catch((error: unknown) => ({
+      ok: false as const,
+      peerId,
+      error: error instanceof Error ? error.message : String(error),
+      peerCaused: peerId !== undefined,
+      retryable: true,
+    }));
     inFlight--;
     if (stopped) return;
     current = entries.get(entry.id) ?? current;
@@ -230,21 +236,6 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
       );
     }
     drain();
-  }
-
-  function withDeadline(sending: Promise<PushOutcome>, ms: number, peerId: string | undefined): Promise<PushOutcome> {
-    return new Promise((resolve) => {
-      const timer = clock.setTimeout(() => {
-        timers.delete(timer);
-        resolve({ ok: false, peerId, error: `no answer within ${ms} ms`, peerCaused: peerId !== undefined, retryable: true });
-      }, ms);
-      timers.add(timer);
-      void sending.then((outcome) => {
-        timers.delete(timer);
-        clock.clearTimeout(timer);
-        resolve(outcome);
-      });
-    });
   }
 
   function expireOld(now: number): void {
@@ -302,7 +293,10 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     await Promise.all(
       [...byWitness].map(async ([witness, batch]) => {
         try {
-          const hashes = await storeHasHashes(node, encoder.pubsubTopic, encoder.contentTopic, batch.map((entry) => entry.hash), witness);
+          const hashes = await withinMs(
+            storeHasHashes(node, encoder.pubsubTopic, encoder.contentTopic, batch.map((entry) => entry.hash), witness),
+            retry.attemptTimeoutMs,
+          );
           for (const hash of hashes) found.add(hash);
           for (const entry of batch) answered.add(entry.id);
         } catch {
@@ -452,8 +446,6 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
       stopped = true;
       stopController.abort();
       unsubscribeManager();
-      for (const timer of timers) clock.clearTimeout(timer);
-      timers.clear();
       if (wakeTimer !== undefined) clock.clearTimeout(wakeTimer.handle);
       if (confirmTimer !== undefined) clock.clearTimeout(confirmTimer);
       if (reloadTimer !== undefined) clock.clearTimeout(reloadTimer);

@@ -1,9 +1,13 @@
 import type { IDecodedMessage, IDecoder } from "@waku/interfaces";
 
 import type { PeerInfo } from "../core/index.js";
+import { withinMs } from "./deadline.js";
 import { queryStoreWindow, type MessageNode } from "./sdk-adapter.js";
 import { connectedThrough, rankStorePeers } from "./store-peer-ranking.js";
 import { storeWindows, type TimeRange } from "./time-windows.js";
+
+/** A store peer that has not answered a whole range by then is given up on (the SDK's query has no timeout). */
+const PEER_TIMEOUT_MS = 10_000;
 
 /** An answer whose first message is this much after the gap began is suspected to be from a store that started late. */
 const LATE_START_TOLERANCE_MS = 1_000;
@@ -50,7 +54,7 @@ export async function fetchGap<T extends IDecodedMessage>(
     result.peers.push(peerId);
     let found: T[];
     try {
-      found = await readRange(context, remaining, peerId);
+      found = await withinMs(readRange(context, remaining, peerId), PEER_TIMEOUT_MS);
     } catch (error) {
       errors.push(`${peerId.slice(-6)}: ${error instanceof Error ? error.message : String(error)}`);
       continue;

@@ -99,6 +99,8 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
   const timers = new Set<TimerHandle>();
   /** The last time delivery was seen working (available, nothing pending): where a gap starts at the latest. */
   let liveAt = startedAt;
+  /** Loss signals count only once delivery has worked: the first connection loses nothing (start-up has its own back-fill). */
+  let everAvailable = false;
   let saveTimer: TimerHandle | undefined;
   let pollTimer: TimerHandle | undefined;
 
@@ -323,6 +325,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     if (stopped) return;
     const state = manager.store.getState();
     let status: SyncStatus;
+    if (isAvailable(state)) everAvailable = true;
     if (!isAvailable(state)) status = "unavailable";
     else if (pending !== undefined || running) status = "backfilling";
     else if (unfilled.length > 0) status = "gap";
@@ -335,7 +338,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
 
   const unsubscribeManager = manager.store.subscribe((next, previous) => {
     if (stopped) return;
-    for (const reason of lossSignals(previous, next)) request(reason);
+    if (everAvailable) for (const reason of lossSignals(previous, next)) request(reason);
     if (unfilled.length > 0 && pending === undefined && !running && storePeerAppeared(previous, next)) {
       request("store-peer-available", Math.min(...unfilled.map((gap) => gap.from)));
     }

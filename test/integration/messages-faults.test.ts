@@ -135,7 +135,8 @@ async function onFilterNodes(what: string, ms: number, fault: (index: number) =>
 }
 
 beforeAll(async () => {
-  fleet = await fleetOf(resources, { nodes: 5, bootstrap: 1, overrides: { 0: { protocols: [...STORE_ONLY] } } });
+  // Five node processes on two shared cores can take long to (re)start; a slow start is not what this measures.
+  fleet = await fleetOf(resources, { nodes: 5, bootstrap: 1, readyTimeoutMs: 90_000, overrides: { 0: { protocols: [...STORE_ONLY] } } });
   storeNodeId = fleet.nodes[0]!.peerId;
   senderDevice = createDevice([storeNodeId]);
   // The publisher: node 0 only, a plain SDK node (no peer manager needed, it never loses node 0).
