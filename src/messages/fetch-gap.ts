@@ -18,6 +18,11 @@ export interface GapFetch<T> {
   peers: string[];
   /** Set when no peer could answer (none connected, or every one failed). */
   error: string | undefined;
+  /**
+   * Set when no peer that answered was connected through the gap and every answer began later
+   * than the gap did (stores that started late): the part before that is not known to be filled.
+   */
+  uncovered: TimeRange | undefined;
 }
 
 export interface GapFetchContext<T extends IDecodedMessage> {
@@ -45,11 +50,12 @@ export async function fetchGap<T extends IDecodedMessage>(
   gapStartedAt: number,
 ): Promise<GapFetch<T>> {
   const ranked = rankStorePeers(context.peers, gapStartedAt);
-  const result: GapFetch<T> = { messages: [], peers: [], error: undefined };
+  const result: GapFetch<T> = { messages: [], peers: [], error: undefined, uncovered: undefined };
   if (ranked.length === 0) return { ...result, error: "no store peer" };
   let remaining: TimeRange = range;
   const errors: string[] = [];
   let answered = false;
+  let covered = false;
   for (const peerId of ranked) {
     result.peers.push(peerId);
     let found: T[];
@@ -61,13 +67,19 @@ export async function fetchGap<T extends IDecodedMessage>(
     }
     answered = true;
     result.messages.push(...found);
-    if (connectedThrough(context.peers[peerId], gapStartedAt)) break;
     const first = found.map(messageTime).find((time) => time !== undefined);
-    if (first !== undefined && first <= Math.max(remaining.from, gapStartedAt) + LATE_START_TOLERANCE_MS) break;
+    // Done with a witness of the whole gap, an answer from its start, or nothing at all for the whole
+    // range (a quiet topic) — but nothing for the part before a late answer proves nothing.
+    const narrowed = remaining.to !== range.to;
+    covered =
+      connectedThrough(context.peers[peerId], gapStartedAt) ||
+      (first === undefined ? !narrowed : first <= Math.max(remaining.from, gapStartedAt) + LATE_START_TOLERANCE_MS);
+    if (covered) break;
     // Possibly a store that started after the gap: ask the next peer for what lies before its first message.
     remaining = { from: remaining.from, to: first ?? remaining.to };
   }
   if (!answered) result.error = `store error (${errors.join("; ")})`;
+  else if (!covered) result.uncovered = remaining;
   return result;
 }
 

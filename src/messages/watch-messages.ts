@@ -178,14 +178,14 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     return Math.max(base - settings.overlapMs, clock.now() - settings.maxRangeMs);
   }
 
-  function request(reason: BackfillReason, from = gapRangeFrom(lastSeenAt)): void {
+  /** `gapStartedAt`: when messages may have started to go missing (default: the last message seen, or the last time delivery was live). */
+  function request(reason: BackfillReason, from = gapRangeFrom(lastSeenAt), gapStartedAt = Math.min(lastSeenAt ?? liveAt, liveAt)): void {
     if (stopped || !backfillEnabled) return;
-    const now = clock.now();
     if (pending !== undefined) {
       pending.range.from = Math.min(pending.range.from, from);
-      pending.gapStartedAt = Math.min(pending.gapStartedAt, lastSeenAt ?? liveAt);
+      pending.gapStartedAt = Math.min(pending.gapStartedAt, gapStartedAt);
     } else {
-      pending = { reason, range: { from, to: now }, gapStartedAt: Math.min(lastSeenAt ?? liveAt, liveAt), availableSince: undefined };
+      pending = { reason, range: { from, to: clock.now() }, gapStartedAt, availableSince: undefined };
     }
     updateSync();
     evaluate();
@@ -239,7 +239,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     // Up to now plus the overlap: a publisher's clock may run a little ahead of ours.
     const range = { from: current.range.from, to: startedRun + settings.overlapMs };
     const fetched = noStorePeer
-      ? { messages: [] as T[], peers: [] as string[], error: "no store peer" }
+      ? { messages: [] as T[], peers: [] as string[], error: "no store peer", uncovered: undefined }
       : await fetchGap({ node, decoder, pageSize: settings.pageSize, peers: manager.store.getState().peers }, range, current.gapStartedAt);
     if (stopped) return;
     const fresh = fetched.messages.map((message) => toReceived(message, "store")).filter((received) => seen.add(received.hash));
@@ -291,7 +291,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
   function recordOutcome(
     reason: BackfillReason,
     range: TimeRange,
-    fetched: { messages: readonly unknown[]; peers: string[]; error: string | undefined },
+    fetched: { messages: readonly unknown[]; peers: string[]; error: string | undefined; uncovered: TimeRange | undefined },
     delivered: number,
     startedRun: number,
   ): void {
@@ -307,11 +307,14 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
       durationMs: clock.now() - startedRun,
       ok,
     };
-    if (ok) {
-      // Whatever this range covered is filled now.
-      unfilled = unfilled.filter((gap) => gap.from < range.from || gap.to > range.to);
-    } else {
+    if (!ok) {
       unfilled = mergeUnfilled([...unfilled, { from: range.from, to: range.to, reason: fetched.error ?? "unknown" }]);
+      return;
+    }
+    // Whatever this range covered is filled now; a start no store peer reached is reported, and retried when one appears.
+    unfilled = unfilled.filter((gap) => gap.from < range.from || gap.to > range.to);
+    if (fetched.uncovered !== undefined) {
+      unfilled = mergeUnfilled([...unfilled, { ...fetched.uncovered, reason: "no store peer reached covers the start of the gap" }]);
     }
   }
 
@@ -340,7 +343,9 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     if (stopped) return;
     if (everAvailable) for (const reason of lossSignals(previous, next)) request(reason);
     if (unfilled.length > 0 && pending === undefined && !running && storePeerAppeared(previous, next)) {
-      request("store-peer-available", Math.min(...unfilled.map((gap) => gap.from)));
+      // A range starts an overlap before the message last seen when its gap began.
+      const since = Math.min(...unfilled.map((gap) => gap.from));
+      request("store-peer-available", since, since + settings.overlapMs);
     }
     updateSync();
     evaluate();

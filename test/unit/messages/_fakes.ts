@@ -67,6 +67,8 @@ export interface FakeNode extends MessageNode {
   stored: StoredMessage[];
   storeQueries: { peerId: string; from: number; to: number }[];
   storeFails: Set<string>;
+  /** What one store peer holds; default: `stored`. */
+  storeOf: (peerId: string) => StoredMessage[];
   /** Light push: what each peer answers (default success). */
   pushAnswer: (peerId: string) => "ok" | string;
   pushes: { peerId: string; bytes: Uint8Array }[];
@@ -81,10 +83,12 @@ export function fakeNode(connectedPeerIds: () => string[] = () => ["A", "B"]): F
     const proto = await encoder.toProtoObj({ payload: typeof text === "string" ? new TextEncoder().encode(text) : text, timestamp: new Date(timestamp) });
     return (await decoder.fromProtoObj(PUBSUB_TOPIC, proto!))!;
   };
+  const stored: StoredMessage[] = [];
   const node = {
-    stored: [] as StoredMessage[],
+    stored,
     storeQueries: [] as { peerId: string; from: number; to: number }[],
     storeFails: new Set<string>(),
+    storeOf: ((): StoredMessage[] => stored) as (peerId: string) => StoredMessage[],
     pushAnswer: (() => "ok") as (peerId: string) => "ok" | string,
     pushes: [] as { peerId: string; bytes: Uint8Array }[],
     get subscribers() {
@@ -113,7 +117,7 @@ export function fakeNode(connectedPeerIds: () => string[] = () => ["A", "B"]): F
         node.storeQueries.push({ peerId, from, to });
         if (node.storeFails.has(peerId)) throw new Error("Store query failed with status code: 500");
         const decoder = decoders[0]!;
-        const inRange = node.stored.filter((message) => message.timestamp >= from && message.timestamp < to).sort((a, b) => a.timestamp - b.timestamp);
+        const inRange = (node.storeOf(peerId) as StoredMessage[]).filter((message) => message.timestamp >= from && message.timestamp < to).sort((a, b) => a.timestamp - b.timestamp);
         const decoded = await Promise.all(inRange.map((message) => toDecoded(decoder, message.payload, message.timestamp)));
         for (let index = 0; index < decoded.length; index += 100) yield decoded.slice(index, index + 100).map((message) => Promise.resolve(message));
       },

@@ -117,6 +117,32 @@ describe("watchMessages", () => {
     second.watcher.stop();
   });
 
+  it("reports the start of a gap that only late-starting stores answered, and fills it from a store that appears later", async () => {
+    const node = fakeNode(() => ["A", "B", "S"]);
+    const manager = fakeManager(connectedState());
+    const received: ReceivedMessage[] = [];
+    const watcher = watchMessages({ node, manager }, { contentTopic: TOPIC, onMessage: (m) => received.push(m), storage: false, backfill: { settleMs: 0 } });
+    await watcher.ready;
+    const now = Date.now();
+    await node.pushFilter("before", now - 20_000);
+    const before = { payload: new TextEncoder().encode("before"), timestamp: now - 20_000 };
+    const early = { payload: new TextEncoder().encode("early in the gap"), timestamp: now - 15_000 };
+    const late = { payload: new TextEncoder().encode("after the restarts"), timestamp: now - 2_000 };
+    // A and B restarted during the gap: their stores begin after it did. S stayed up.
+    node.storeOf = (peerId) => (peerId === "S" ? [before, early, late] : [late]);
+    const { peers } = manager.store.getState();
+    manager.set({ status: "reconnecting", peers: {} });
+    manager.set({ ...connectedState({ A: { ...peers.A!, connectedSince: now }, B: { ...peers.B!, connectedSince: now } }) });
+    await until(() => watcher.getSync().status === "gap");
+    expect(watcher.getSync().unfilled[0]).toMatchObject({ reason: "no store peer reached covers the start of the gap" });
+    expect(texts(received)).toEqual(["before", "after the restarts"]);
+
+    manager.set({ ...connectedState({ ...manager.store.getState().peers, S: peer("S", ["store"], now) }) });
+    await until(() => watcher.getSync().status === "live");
+    expect(texts(received)).toEqual(["before", "after the restarts", "early in the gap"]);
+    watcher.stop();
+  });
+
   it("refuses options without exactly one topic or decoder", () => {
     const node = fakeNode();
     const manager = fakeManager();
