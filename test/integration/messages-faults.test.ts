@@ -103,6 +103,9 @@ async function expectNothingLost(fault: string): Promise<void> {
   const multiple = [...stored.entries()].filter(([, hashes]) => hashes.length !== 1).map(([text]) => text);
   const wrongHash = queued.filter(([text, hash]) => stored.has(text) && stored.get(text)![0] !== hash).map(([text]) => text);
   log(`${fault}: sender queued ${outboxSender.hashes.size}, in store ${stored.size}; not stored ${notStored.length}, stored more than once ${multiple.length}, other hash ${wrongHash.length}`);
+  for (const text of notStored) {
+    log(`  not stored: ${text} → ${JSON.stringify(outboxSender.outbox.getSnapshot().items.find((item) => item.hash === outboxSender.hashes.get(text)) ?? "not in the outbox")}`);
+  }
   expect(outboxSender.refused).toEqual([]);
   expect(notStored).toEqual([]);
   expect(multiple).toEqual([]);

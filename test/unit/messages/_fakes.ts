@@ -44,6 +44,7 @@ export function connectedState(peers: Record<string, PeerInfo> = { A: peer("A", 
   return {
     status: "connected",
     online: true,
+    firstConnectedAt: 1,
     peers,
     health: {
       ...health,

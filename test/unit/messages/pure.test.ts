@@ -39,8 +39,10 @@ describe("lossSignals", () => {
   const live = manager.store.getState();
 
   it("names every event after which messages may be missing", () => {
-    const away = { ...live, status: "reconnecting" as const };
+    const away = { ...live, status: "reconnecting" as const, firstConnectedAt: 1 };
     expect(lossSignals(away, live)).toEqual(["reconnected"]);
+    // The first connection of a run is not a recovery.
+    expect(lossSignals({ ...live, status: "degraded", firstConnectedAt: undefined }, live)).toEqual([]);
     expect(lossSignals({ ...live, lost: "lost" }, { ...live, lost: "restored" })).toEqual(["restored"]);
     const withoutA = { ...live, peers: { B: live.peers.B! } };
     expect(lossSignals(live, withoutA)).toEqual(["filter-peer-lost"]);
