@@ -12,6 +12,7 @@ export type BackfillReason =
   | "filter-peer-lost"
   | "resumed"
   | "store-peer-available"
+  | "retry"
   | "manual";
 
 /** Environment hints after which a page may have slept through messages. */

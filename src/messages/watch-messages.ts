@@ -35,6 +35,8 @@ const SAVE_DEBOUNCE_MS = 500;
 const READINESS_POLL_MS = 50;
 const MAX_UNFILLED_RANGES = 20;
 const SUBSCRIBE_RETRY_MS = 1_000;
+/** Unfilled ranges are asked for again after these delays (the last repeats) while a store peer is connected. */
+const GAP_RETRY_MS = [2_000, 5_000, 15_000, 60_000];
 
 /** A back-fill asked for and not yet finished. */
 interface BackfillRequest {
@@ -93,6 +95,8 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
   let pending: BackfillRequest | undefined;
   let running = false;
   let unfilled: UnfilledRange[] = [];
+  let gapRetries = 0;
+  let gapRetryScheduled = false;
   let lastBackfill: SyncState["lastBackfill"];
   let sync: SyncState = { status: "unavailable", lastSeenAt: undefined, unfilled, lastBackfill: undefined };
   const syncListeners = new Set<(sync: SyncState) => void>();
@@ -249,7 +253,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     held = held.filter((received) => received.timestamp > newestFound);
     deliver([...fresh, ...releasable]);
     recordOutcome(current.reason, range, fetched, fresh.length, startedRun);
-    if (fetched.error === undefined && settings.settleMs > 0 && current.reason !== "store-peer-available") {
+    if (fetched.error === undefined && settings.settleMs > 0 && current.reason !== "store-peer-available" && current.reason !== "retry") {
       // One short pass later, for what reached neither path yet; live messages stay held until then.
       later(settings.settleMs, () => {
         settle(startedRun).catch(() => {
@@ -280,12 +284,36 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
 
   function finishRun(): void {
     running = false;
+    scheduleGapRetry();
     if (pending === undefined) {
       deliver(held);
       held = [];
     }
     updateSync();
     evaluate();
+  }
+
+  /** A back-fill of every unfilled range; a range starts an overlap before the message last seen when its gap began. */
+  function requestUnfilled(reason: BackfillReason): void {
+    const since = Math.min(...unfilled.map((gap) => gap.from));
+    request(reason, since, since + settings.overlapMs);
+  }
+
+  /** Another try at the unfilled ranges later (a store that failed may answer then), with growing delays. */
+  function scheduleGapRetry(): void {
+    if (unfilled.length === 0) {
+      gapRetries = 0;
+      return;
+    }
+    if (gapRetryScheduled) return;
+    const delay = GAP_RETRY_MS[Math.min(gapRetries, GAP_RETRY_MS.length - 1)]!;
+    gapRetries++;
+    gapRetryScheduled = true;
+    later(delay, () => {
+      gapRetryScheduled = false;
+      if (unfilled.length === 0 || pending !== undefined || running) return;
+      requestUnfilled("retry");
+    });
   }
 
   function recordOutcome(
@@ -343,9 +371,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     if (stopped) return;
     if (everAvailable) for (const reason of lossSignals(previous, next)) request(reason);
     if (unfilled.length > 0 && pending === undefined && !running && storePeerAppeared(previous, next)) {
-      // A range starts an overlap before the message last seen when its gap began.
-      const since = Math.min(...unfilled.map((gap) => gap.from));
-      request("store-peer-available", since, since + settings.overlapMs);
+      requestUnfilled("store-peer-available");
     }
     updateSync();
     evaluate();

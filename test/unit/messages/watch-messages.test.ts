@@ -143,6 +143,23 @@ describe("watchMessages", () => {
     watcher.stop();
   });
 
+  it("asks again later for a range every store failed on, and fills it once a store answers", async () => {
+    const { node, manager, received, watcher } = setup();
+    await watcher.ready;
+    await node.pushFilter("seen", Date.now() - 3_000);
+    node.stored.push({ payload: new TextEncoder().encode("lost while stores failed"), timestamp: Date.now() - 1_000 });
+    node.storeFails.add("A").add("B");
+    manager.set({ status: "reconnecting" });
+    manager.set({ status: "connected" });
+    await until(() => watcher.getSync().status === "gap");
+    expect(watcher.getSync().unfilled[0]?.reason).toMatch(/store error/);
+    node.storeFails.clear();
+    await until(() => watcher.getSync().status === "live", 5_000);
+    expect(texts(received)).toEqual(["seen", "lost while stores failed"]);
+    expect(watcher.getSync().lastBackfill?.reason).toBe("retry");
+    watcher.stop();
+  });
+
   it("refuses options without exactly one topic or decoder", () => {
     const node = fakeNode();
     const manager = fakeManager();
