@@ -29,6 +29,12 @@ const RETRY = { initialDelayMs: 500, maxDelayMs: 30_000, jitter: 0.2, attemptTim
 const CONFIRM = { intervalMs: 1_000, resendAfterMs: 15_000 };
 /** Hashes per store lookup (the store's page limit). */
 const CONFIRM_BATCH = 100;
+/**
+ * A confirmation this close before sending became impossible is checked again afterwards: the
+ * outage may have taken the only stores that had the message (and the peer that accepted it
+ * before it relayed further). Settled items this recent are never pruned.
+ */
+const REVERIFY_WINDOW_MS = 60_000;
 /** Other tabs' writes are read back at most this often. */
 const RELOAD_DEBOUNCE_MS = 50;
 
@@ -86,6 +92,8 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
   let confirmTimer: TimerHandle | undefined;
   let confirming = false;
   let reloadTimer: TimerHandle | undefined;
+  /** When sending last became impossible. */
+  let cutOffAt: number | undefined;
 
   const channel = openChannel(`waku-peers:outbox:${outboxKey}`, () => scheduleReload());
 
@@ -252,7 +260,8 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     const excess = settled.length - limits.keepSettled;
     settled.forEach((entry, index) => {
       const settledAt = entry.confirmedAt ?? entry.sentAt ?? entry.createdAt;
-      if (index < excess || now - settledAt > limits.keepSettledMs) {
+      const recent = now - settledAt < REVERIFY_WINDOW_MS;
+      if ((index < excess && !recent) || now - settledAt > limits.keepSettledMs) {
         entries.delete(entry.id);
         void forget(entry.id);
         changed();
@@ -319,6 +328,15 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     drain();
   }
 
+  /** Recently confirmed messages go back to `sent`: found again, they are confirmed again; not found, resent (same hash). */
+  function reverifyConfirmedBefore(at: number): void {
+    if (confirm === undefined) return;
+    for (const entry of [...entries.values()]) {
+      if (entry.status !== "confirmed" || (entry.confirmedAt ?? 0) < at - REVERIFY_WINDOW_MS) continue;
+      update(entry, { status: "sent", confirmedAt: undefined, sentAt: Math.min(entry.sentAt ?? at, at - confirm.resendAfterMs) });
+    }
+  }
+
   // --- public ---------------------------------------------------------------------------------
 
   const loaded = reload();
@@ -327,9 +345,11 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     const next = canSendFrom(state);
     if (next === canSend) return;
     canSend = next;
-    if (next) {
+    if (!next) cutOffAt = clock.now();
+    else {
       // Sending is possible again: nothing waits for its backoff.
       for (const entry of entries.values()) if (entry.status === "queued" && entry.nextAttemptAt !== undefined) entries.set(entry.id, { ...entry, nextAttemptAt: undefined });
+      if (cutOffAt !== undefined) reverifyConfirmedBefore(cutOffAt);
     }
     changed();
     for (const listener of [...canSendListeners]) listener(next);

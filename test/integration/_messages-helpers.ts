@@ -196,8 +196,22 @@ export function outboxFor(client: Client, contentTopic: string, storage: Message
   return createOutbox({ node: client.node, manager: client.manager }, { contentTopic, storage, locks: false });
 }
 
-/** Every message of `contentTopic` in the store of the node `peerId`, as text → hashes. */
+/**
+ * Every message of `contentTopic` in the store of the node `peerId`, as text → hashes. Asked up to
+ * three times: on a loaded machine the checker's own connection can drop (liveness) mid-query.
+ */
 export async function storedHashes(node: LightNode, contentTopic: string, peerId: string, since: number): Promise<Map<string, string[]>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readStore(node, contentTopic, peerId, since);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await sleep(2_000);
+    }
+  }
+}
+
+async function readStore(node: LightNode, contentTopic: string, peerId: string, since: number): Promise<Map<string, string[]>> {
   const peer = node.libp2p.getConnections().find((connection) => connection.remotePeer.toString() === peerId)?.remotePeer;
   if (peer === undefined) throw new Error(`not connected to store node ${peerId}`);
   const found = new Map<string, string[]>();

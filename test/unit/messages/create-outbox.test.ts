@@ -103,6 +103,23 @@ describe("createOutbox", () => {
     outbox.stop();
   });
 
+  it("after an outage, re-checks what was confirmed just before it and resends what no store has any more", async () => {
+    const node = fakeNode();
+    const manager = fakeManager(connectedState());
+    const outbox = createOutbox({ node, manager }, { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 10 } });
+    const { id } = await outbox.send(bytes("fragile"));
+    await until(() => outbox.get(id)?.status === "sent");
+    node.stored.push({ payload: bytes("fragile"), timestamp: outbox.get(id)!.createdAt });
+    await until(() => outbox.get(id)?.status === "confirmed");
+    // Every node goes down, and the stores that had it come back empty.
+    manager.set({ online: false });
+    node.stored.length = 0;
+    manager.set({ online: true });
+    await until(() => node.pushes.length === 2);
+    expect(new Set(node.pushes.map((push) => Buffer.from(push.bytes).toString("hex"))).size).toBe(1);
+    outbox.stop();
+  });
+
   it("only the holder of the lock drains a shared outbox", async () => {
     let release: (() => void) | undefined;
     const held: DrainLocks = {
