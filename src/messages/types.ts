@@ -77,13 +77,13 @@ export interface BackfillOptions {
   /** On the very first start of a topic (nothing remembered), read this much history. Default 0. */
   initialRangeMs?: number;
   /**
-   * After a back-fill, one more short pass this much later catches what neither path had yet
-   * (relay still propagating, filter re-subscribing). Default 250 ms.
+   * After a back-fill, one more short pass — this much after the SDK's filter subscription uses a
+   * connected peer again — catches what neither path had meanwhile. Default 250 ms.
    */
   settleMs?: number;
   /** With no store peer for this long after connectivity is back, the gap is reported. Default 5 000 ms. */
   storePeerWaitMs?: number;
-  /** Longest wait for the SDK's filter subscription to use a connected peer before back-filling anyway. Default 3 000 ms. */
+  /** Longest wait for the SDK's filter subscription to use a connected peer again before the settle pass runs anyway. Default 3 000 ms. */
   filterReadyWaitMs?: number;
 }
 

@@ -212,9 +212,8 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
       else pollSoon();
       return;
     }
-    const filterReady = filterUsesConnectedPeer(node, decoder.pubsubTopic) !== false;
-    if (filterReady || waited >= settings.filterReadyWaitMs) void run(pending, false);
-    else pollSoon();
+    // The gap is read at once; the settle pass after it waits for filter to be live again.
+    void run(pending, false);
   }
 
   function pollSoon(): void {
@@ -254,17 +253,27 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     deliver([...fresh, ...releasable]);
     recordOutcome(current.reason, range, fetched, fresh.length, startedRun);
     if (fetched.error === undefined && settings.settleMs > 0 && current.reason !== "store-peer-available" && current.reason !== "retry") {
-      // One short pass later, for what reached neither path yet; live messages stay held until then.
-      later(settings.settleMs, () => {
-        settle(startedRun).catch(() => {
-          deliver(held);
-          held = [];
-          finishRun();
-        });
-      });
+      // One short pass once filter is live again (the SDK re-subscribes 50–300 ms after its peers are
+      // back), for what reached neither path meanwhile; live messages stay held until then.
+      settleWhenFilterIsLive(startedRun, clock.now());
       return;
     }
     finishRun();
+  }
+
+  function settleWhenFilterIsLive(firstPassStartedAt: number, waitingSince: number): void {
+    const live = filterUsesConnectedPeer(node, decoder.pubsubTopic) !== false;
+    if (!live && clock.now() - waitingSince < settings.filterReadyWaitMs) {
+      later(READINESS_POLL_MS, () => settleWhenFilterIsLive(firstPassStartedAt, waitingSince));
+      return;
+    }
+    later(settings.settleMs, () => {
+      settle(firstPassStartedAt).catch(() => {
+        deliver(held);
+        held = [];
+        finishRun();
+      });
+    });
   }
 
   async function settle(firstPassStartedAt: number): Promise<void> {
