@@ -13,6 +13,9 @@ export interface UseMessageListenerParameters extends MessageHookParameters, Pic
  * order within each delivery — without re-rendering the component. The newest `callback` is
  * always used (no `useCallback` needed); the subscription ends on unmount.
  *
+ * A decoder (instead of a content topic) must keep its identity across renders (`useMemo`): a new
+ * one restarts the watcher.
+ *
  * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `{ node, manager }`.
  *
  * @example

@@ -26,6 +26,9 @@ const NOT_WATCHING: SyncState = Object.freeze({ status: "unavailable", lastSeenA
  * delivery is `live`, `backfilling`, `unavailable`, or has a `gap` it could not fill. A burst of
  * messages is one render. Options are read when the topic or the node changes.
  *
+ * A decoder (instead of a content topic) must keep its identity across renders (`useMemo`): a new
+ * one restarts the watcher.
+ *
  * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `{ node, manager }`.
  *
  * @example

@@ -31,6 +31,8 @@ const none = () => 0;
  * the topic: retried with backoff on other light push peers, kept across reloads, drained the
  * moment sending is possible. Follow a message with `useSendStatus(id)`.
  *
+ * An encoder (instead of a content topic) must keep its identity across renders (`useMemo`).
+ *
  * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `{ node, manager }`.
  *
  * @example
