@@ -25,11 +25,13 @@ import { withTimeout } from "./lib/time.js";
 import { describeMachine } from "./machine.js";
 import { backOnlineBenchmark } from "./rows/back-online.js";
 import { bundleBenchmark } from "./rows/bundle.js";
+import { bundleMessagesBenchmark } from "./rows/bundle-messages.js";
 import { eventCostBenchmark } from "./rows/event-cost.js";
 import { frozenPeerBenchmark } from "./rows/frozen-peer.js";
 import { killedPeerBenchmark } from "./rows/killed-peer.js";
 import { leaksHooksBenchmark } from "./rows/leaks-hooks.js";
 import { leaksProviderBenchmark } from "./rows/leaks-provider.js";
+import { messagesBenchmark } from "./rows/messages.js";
 import { rendersBenchmark } from "./rows/renders.js";
 import { restartRecoveryBenchmark } from "./rows/restart-recovery.js";
 import type { BenchContext, Benchmark, BenchRow } from "./types.js";
@@ -48,6 +50,11 @@ const ROW_ORDER = [
   "bundle-core",
   "leaks-provider",
   "leaks-hooks",
+  "messages-lost-receive",
+  "messages-lost-send",
+  "messages-duplicates",
+  "backfill-latency",
+  "bundle-messages",
 ] as const;
 
 /**
@@ -60,8 +67,8 @@ const ROW_ORDER = [
  * nothing worth quoting and must stay short (`npm test` runs it), so it runs the lanes side by side.
  */
 const LANES: readonly (readonly Benchmark[])[] = [
-  [bundleBenchmark, eventCostBenchmark, rendersBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
-  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark],
+  [bundleBenchmark, bundleMessagesBenchmark, eventCostBenchmark, rendersBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
+  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark, messagesBenchmark],
 ];
 
 /** A benchmark that runs past this has hung; it fails instead of holding the run. */

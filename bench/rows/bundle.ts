@@ -25,7 +25,7 @@ const EXTERNAL = [
 ];
 const MAIN_GOAL_BYTES = 6 * 1024;
 
-async function gzippedSize(entry: string): Promise<number> {
+export async function gzippedSize(entry: string): Promise<number> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,

@@ -1,7 +1,8 @@
 /**
  * Filter v2: `/vac/waku/filter-subscribe/2.0.0-beta1` manages subscriptions (status codes
- * as nwaku's waku_filter_v2), and matching messages are pushed to each subscriber on a new
- * `/vac/waku/filter-push/2.0.0-beta1` stream as `MessagePush { wakuMessage, pubsubTopic }`.
+ * as nwaku's waku_filter_v2), and matching messages are pushed to each subscriber as
+ * `MessagePush { wakuMessage, pubsubTopic }` frames on one long-lived
+ * `/vac/waku/filter-push/2.0.0-beta1` stream per subscriber connection.
  */
 import type { Logger, PeerId } from "@libp2p/interface";
 import { proto_filter_v2, type proto_message } from "@waku/proto";
@@ -9,7 +10,7 @@ import type { Libp2p } from "libp2p";
 import type { NodeCounters } from "./counters.js";
 import type { FaultState } from "./faults.js";
 import type { FilterSubscriptions } from "./filter-subscriptions.js";
-import { writeFrame } from "./frames.js";
+import { FilterPushChannel } from "./filter-push-channel.js";
 import {
   decodeRequest,
   describeError,
@@ -24,9 +25,6 @@ export const FILTER_PUSH_CODEC = "/vac/waku/filter-push/2.0.0-beta1";
 
 /** nwaku's limit on content topics in one request. */
 export const MAX_CONTENT_TOPICS_PER_REQUEST = 100;
-
-/** A push that has not been accepted by then is abandoned (a frozen subscriber). */
-const PUSH_TIMEOUT_MS = 10_000;
 
 const RequestType = proto_filter_v2.FilterSubscribeRequest.FilterSubscribeType;
 
@@ -100,13 +98,18 @@ function validateCriteria(request: proto_filter_v2.FilterSubscribeRequest, routi
   return undefined;
 }
 
-/** Delivers messages to the subscribers of their (pubsub topic, content topic). */
+/**
+ * Delivers messages to the subscribers of their (pubsub topic, content topic), each over one
+ * long-lived push stream per subscriber connection (see `filter-push-channel.ts`).
+ */
 export class FilterPusher {
   readonly #libp2p: Libp2p;
   readonly #subscriptions: FilterSubscriptions;
   readonly #faults: FaultState;
   readonly #counters: NodeCounters;
   readonly #log: Logger;
+  /** By connection id. */
+  readonly #channels = new Map<string, FilterPushChannel>();
 
   constructor(libp2p: Libp2p, subscriptions: FilterSubscriptions, faults: FaultState, counters: NodeCounters, log: Logger) {
     this.#libp2p = libp2p;
@@ -116,41 +119,50 @@ export class FilterPusher {
     this.#log = log;
   }
 
-  /** Starts one push per subscriber and returns; failures are logged, never thrown. */
+  /** Queues one push per subscriber and returns; failures are logged, never thrown. */
   push(pubsubTopic: string, message: proto_message.WakuMessage): void {
     if (this.#faults.current.filterSilent) return;
     const subscribers = this.#subscriptions.subscribersOf(pubsubTopic, message.contentTopic);
     if (subscribers.length === 0) return;
     const frame = proto_filter_v2.MessagePush.encode({ wakuMessage: message, pubsubTopic });
-    for (const peer of subscribers) {
-      this.#pushTo(peer, frame).then(
-        () => {
-          this.#counters.filterPushes++;
-        },
-        (err: unknown) => {
-          this.#log("filter push to %p failed: %s", peer, describeError(err));
-        },
-      );
-    }
+    for (const peer of subscribers) this.#channelTo(peer)?.push(frame);
   }
 
-  async #pushTo(peer: PeerId, frame: Uint8Array): Promise<void> {
-    // Light nodes cannot be dialed back: a subscriber is reachable only over the
-    // connection it opened, and a gone subscriber is simply skipped.
+  /** Closes every push stream (the node is stopping). */
+  close(): void {
+    for (const channel of [...this.#channels.values()]) channel.close();
+  }
+
+  /** Channels of connections that have closed since (a new channel is rare, so sweeping then is cheap). */
+  #forgetClosedConnections(): void {
+    for (const channel of [...this.#channels.values()]) if (!channel.usable) channel.close();
+  }
+
+  #channelTo(peer: PeerId): FilterPushChannel | undefined {
+    // Light nodes cannot be dialed back: a subscriber is reachable only over the connection it
+    // opened, and a gone subscriber is simply skipped.
     const connection = this.#libp2p.getConnections(peer).find((candidate) => candidate.status === "open");
-    if (!connection) throw new Error("subscriber is not connected");
-    const stream = await connection.newStream(FILTER_PUSH_CODEC, {
-      maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL,
-      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-    });
-    try {
-      await writeFrame(stream, frame);
-      // The subscriber only reads and never writes, so nothing more will arrive on this
-      // stream: closing our read side (which forgets the stream) is safe here.
-      await stream.close();
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
-      throw err;
+    if (!connection) {
+      this.#log("filter push to %p skipped: subscriber is not connected", peer);
+      return undefined;
     }
+    const existing = this.#channels.get(connection.id);
+    if (existing && !existing.closed) return existing;
+    this.#forgetClosedConnections();
+    const channel = new FilterPushChannel(
+      connection,
+      FILTER_PUSH_CODEC,
+      {
+        written: () => {
+          this.#counters.filterPushes++;
+        },
+        closed: () => {
+          if (this.#channels.get(connection.id) === channel) this.#channels.delete(connection.id);
+        },
+      },
+      this.#log,
+    );
+    this.#channels.set(connection.id, channel);
+    return channel;
   }
 }

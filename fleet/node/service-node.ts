@@ -187,6 +187,7 @@ async function assemble(
       stopping ??= (async () => {
         faults.stop();
         relay?.stop();
+        pusher?.close();
         await Promise.all([libp2p.stop(), flood.stop()]);
       })();
       return stopping;

@@ -1,5 +1,14 @@
 /** Machine-readable reasons a waku-peers call was refused. */
-export type WakuPeersErrorCode = "INVALID_REQUIREMENTS" | "INVALID_OPTIONS" | "INVALID_NODE" | "NO_PROVIDER";
+export type WakuPeersErrorCode =
+  | "INVALID_REQUIREMENTS"
+  | "INVALID_OPTIONS"
+  | "INVALID_NODE"
+  | "NO_PROVIDER"
+  | "INVALID_MESSAGE"
+  | "PAYLOAD_TOO_LARGE"
+  | "OUTBOX_FULL"
+  | "STORAGE_FAILED"
+  | "NOT_READY";
 
 /**
  * Thrown for misuse (bad options, not a Waku node), never for network trouble: network trouble
@@ -23,6 +32,11 @@ const TITLES: Record<WakuPeersErrorCode, string> = {
   INVALID_OPTIONS: "Invalid peer manager options",
   INVALID_NODE: "Not a Waku node",
   NO_PROVIDER: "No <WakuPeersProvider>",
+  INVALID_MESSAGE: "Invalid message",
+  PAYLOAD_TOO_LARGE: "Message too large",
+  OUTBOX_FULL: "Outbox full",
+  STORAGE_FAILED: "Message storage failed",
+  NOT_READY: "Not ready",
 };
 
 export function isWakuPeersError(value: unknown): value is WakuPeersError {

@@ -82,3 +82,6 @@ export type {
   Requirements,
   WakuPeersState,
 } from "./types.js";
+
+// The message layer (issue 9): receive with store back-fill, send through a durable outbox.
+export * from "../messages/index.js";

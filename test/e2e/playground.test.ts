@@ -115,6 +115,8 @@ describe("the playground in Chromium against the local fleet", () => {
     await page.getByTestId("send-input").fill(text);
     await page.getByTestId("send-button").click();
     await expect.poll(() => page.getByTestId("received").textContent(), { timeout: 10_000, interval: 100 }).toContain(text);
+    // The send box goes through the outbox: the message ends confirmed (found by hash in a store).
+    await expect.poll(() => page.getByTestId("send-status").first().textContent(), { timeout: 15_000, interval: 100 }).toBe("confirmed");
     await screenshot("10-message-round-trip");
   });
 

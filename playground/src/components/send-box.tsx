@@ -1,56 +1,68 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { bytesToUtf8, utf8ToBytes, type IDecodedMessage } from "@waku/sdk";
-import { useConnectionStatus, useWakuNode } from "../../../src/index.js";
+import { useState, type FormEvent } from "react";
+import { bytesToUtf8, utf8ToBytes } from "@waku/sdk";
+import { useMessages, useOutbox, useSend, useSendStatus } from "../../../src/message-hooks/index.js";
+import { SequenceCounter } from "./sequence-counter.js";
 
-interface Received {
-  text: string;
-  at: number;
+/** One sent message and its outbox status (queued → sending → sent → confirmed). */
+function SentItem({ id, text }: { id: string; text: string }) {
+  const item = useSendStatus(id);
+  return (
+    <li>
+      {text} <span className={`status ${item?.status ?? "queued"}`} data-testid="send-status">{item?.status ?? "queued"}</span>
+      {item && item.attempts > 1 && <small> · {item.attempts} attempts</small>}
+      {item?.lastError && item.status !== "confirmed" && <small className="muted"> · {item.lastError}</small>}
+    </li>
+  );
 }
 
-/** Light-pushes a message and shows it coming back through a filter subscription. */
+/**
+ * Sends through the durable outbox (`useSend`) and shows each message's status; receives through
+ * `useMessages`, which back-fills gaps from store, and labels each message with how it came.
+ */
 export function SendBox({ contentTopic }: { contentTopic: string }) {
-  const node = useWakuNode();
-  const { isConnected, isDegraded } = useConnectionStatus();
+  const { send, canSend } = useSend(contentTopic);
+  const { pending } = useOutbox(contentTopic);
+  const { messages, sync } = useMessages(contentTopic);
   const [draft, setDraft] = useState("hello waku");
-  const [received, setReceived] = useState<Received[]>([]);
-  const [sendResult, setSendResult] = useState<string>();
+  const [sent, setSent] = useState<{ id: string; text: string }[]>([]);
+  const [error, setError] = useState<string>();
 
-  useEffect(() => {
-    if (!node?.filter) return;
-    const decoder = node.createDecoder({ contentTopic });
-    const onMessage = (message: IDecodedMessage) => {
-      const text = bytesToUtf8(message.payload);
-      setReceived((previous) => [{ text, at: Date.now() }, ...previous].slice(0, 20));
-    };
-    void node.filter.subscribe(decoder, onMessage).catch((reason: unknown) => setSendResult(`subscribe failed: ${String(reason)}`));
-    return () => {
-      void node.filter?.unsubscribe(decoder).catch(() => undefined);
-    };
-  }, [node, contentTopic]);
-
-  const send = (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!node?.lightPush) return;
-    const encoder = node.createEncoder({ contentTopic });
-    node.lightPush.send(encoder, { payload: utf8ToBytes(draft) }).then(
-      (result) => setSendResult(`sent to ${result.successes.length} peer(s), ${result.failures.length} failure(s)`),
-      (reason: unknown) => setSendResult(`send failed: ${String(reason)}`),
+    const text = draft;
+    send(utf8ToBytes(text)).then(
+      ({ id }) => {
+        setError(undefined);
+        setSent((previous) => [{ id, text }, ...previous].slice(0, 8));
+      },
+      (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)),
     );
   };
 
+  const recent = messages.slice(-20).reverse();
   return (
     <div className="send">
-      <form onSubmit={send} className="row">
+      <form onSubmit={submit} className="row">
         <input data-testid="send-input" value={draft} onChange={(event) => setDraft(event.target.value)} />
-        <button type="submit" data-testid="send-button" disabled={!node || !(isConnected || isDegraded)}>
+        <button type="submit" data-testid="send-button">
           Send
         </button>
       </form>
-      {sendResult && <p className="muted" data-testid="send-result">{sendResult}</p>}
+      <p className="muted" data-testid="send-result">
+        {canSend ? "sending possible" : "offline: messages wait in the outbox"} · {pending} waiting
+        {error && ` · ${error}`}
+      </p>
+      <ul className="sent">{sent.map((item) => <SentItem key={item.id} {...item} />)}</ul>
+      <p className="muted" data-testid="sync">
+        receive: {sync.status}
+        {sync.unfilled.length > 0 && ` · ${sync.unfilled.length} gap(s) not filled: ${sync.unfilled[0]!.reason}`}
+      </p>
+      <SequenceCounter contentTopic={contentTopic} />
       <ul data-testid="received">
-        {received.map((message, position) => (
-          <li key={`${message.at}-${position}`}>
-            <time>{new Date(message.at).toLocaleTimeString()}</time> {message.text}
+        {recent.map((message) => (
+          <li key={message.hash}>
+            <time>{new Date(message.timestamp).toLocaleTimeString()}</time> {bytesToUtf8(message.message.payload)}{" "}
+            <span className={`source ${message.source}`}>{message.source === "store" ? "store back-fill" : "filter"}</span>
           </li>
         ))}
       </ul>

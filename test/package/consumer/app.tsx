@@ -9,6 +9,7 @@ import { StrictMode, useEffect, useState, type ReactElement } from "react";
 // ENTRIES: one import per public entry of waku-peers.
 import * as wakuPeers from "waku-peers";
 import * as core from "waku-peers/core";
+import * as messages from "waku-peers/messages";
 import * as wakuReact from "waku-peers/waku-react";
 
 const nodeOptions: CreateNodeOptions = {
@@ -42,11 +43,31 @@ function Badge(): ReactElement {
   );
 }
 
+/** The message hooks: receive with back-fill, send through the durable outbox. */
+function Chat(): ReactElement {
+  const { messages: received, sync } = messages.useMessages("/consumer/1/chat/proto");
+  const { send, canSend, pending } = messages.useSend("/consumer/1/chat/proto");
+  const [lastId, setLastId] = useState<string>();
+  const status = messages.useSendStatus(lastId);
+  const outbox = messages.useOutbox("/consumer/1/chat/proto");
+  messages.useMessageListener("/consumer/1/chat/proto", (message) => console.info(message.hash, message.source));
+  const onSend = async (): Promise<void> => {
+    const { id } = await send(new TextEncoder().encode("hello"));
+    setLastId(id);
+  };
+  return (
+    <button type="button" disabled={!canSend} onClick={() => void onSend()}>
+      {received.length} received · {sync.status} · {pending} pending · {status?.status ?? "-"} · {outbox.items.length}
+    </button>
+  );
+}
+
 export function AppWithOptions(): ReactElement {
   return (
     <StrictMode>
       <wakuPeers.WakuPeersProvider options={nodeOptions} requirements={{ lightPush: 2, filter: 2, store: 1 }}>
         <Badge />
+        <Chat />
       </wakuPeers.WakuPeersProvider>
     </StrictMode>
   );

@@ -27,4 +27,16 @@ describe("public API", () => {
       ]
     `);
   });
+
+  it("waku-peers/messages exports exactly these names", async () => {
+    expect(Object.keys(await import("../../../src/message-hooks/index.js")).sort()).toMatchInlineSnapshot(`
+      [
+        "useMessageListener",
+        "useMessages",
+        "useOutbox",
+        "useSend",
+        "useSendStatus",
+      ]
+    `);
+  });
 });

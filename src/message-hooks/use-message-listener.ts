@@ -1,0 +1,42 @@
+"use client";
+import type { IDecodedMessage } from "@waku/interfaces";
+import { useEffect, useInsertionEffect, useRef } from "react";
+
+import { watchMessages, type ReceivedMessage, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";
+import { watcherOptions } from "./watcher-options.js";
+import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
+
+export interface UseMessageListenerParameters extends MessageHookParameters, Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {}
+
+/**
+ * Calls `callback` once per message of a topic — live, and back-filled after outages, in timestamp
+ * order within each delivery — without re-rendering the component. The newest `callback` is
+ * always used (no `useCallback` needed); the subscription ends on unmount.
+ *
+ * A decoder (instead of a content topic) must keep its identity across renders (`useMemo`): a new
+ * one restarts the watcher.
+ *
+ * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `{ node, manager }`.
+ *
+ * @example
+ * useMessageListener("/my-app/1/events/proto", ({ message, source }) => {
+ *   analytics.track(source, bytesToUtf8(message.payload));
+ * });
+ */
+export function useMessageListener<T extends IDecodedMessage = IDecodedMessage>(
+  topic: TopicOrDecoder<T>,
+  callback: (message: ReceivedMessage<T>) => void,
+  parameters?: UseMessageListenerParameters,
+): void {
+  const context = useMessageContext("useMessageListener", parameters);
+  const latest = useRef(callback);
+  useInsertionEffect(() => {
+    latest.current = callback;
+  });
+  useEffect(() => {
+    if (context === undefined) return;
+    const watcher = watchMessages<T>(context, watcherOptions(topic, (message) => latest.current(message), parameters));
+    return () => watcher.stop();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [context, topic]);
+}
