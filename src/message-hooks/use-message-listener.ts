@@ -1,5 +1,5 @@
 "use client";
-import type { IDecodedMessage } from "@waku/interfaces";
+import type { IDecodedMessage } from "@waku/sdk";
 import { useEffect, useInsertionEffect, useRef } from "react";
 
 import { watchMessages, type ReceivedMessage, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";

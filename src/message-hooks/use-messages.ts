@@ -1,5 +1,5 @@
 "use client";
-import type { IDecodedMessage } from "@waku/interfaces";
+import type { IDecodedMessage } from "@waku/sdk";
 import { useEffect, useState } from "react";
 
 import { mergeMessages, watchMessages, type ReceivedMessage, type SyncState, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";

@@ -1,4 +1,4 @@
-import type { IDecodedMessage } from "@waku/interfaces";
+import type { IDecodedMessage } from "@waku/sdk";
 
 import type { ReceivedMessage, TopicOrDecoder, WatchMessagesOptions } from "../messages/index.js";
 

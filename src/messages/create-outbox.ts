@@ -1,4 +1,4 @@
-import type { IEncoder } from "@waku/interfaces";
+import type { IEncoder } from "@waku/sdk";
 
 import { systemClock, WakuPeersError, type TimerHandle } from "../core/index.js";
 import { withinMs } from "./deadline.js";

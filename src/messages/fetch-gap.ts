@@ -1,4 +1,4 @@
-import type { IDecodedMessage, IDecoder } from "@waku/interfaces";
+import type { IDecodedMessage, IDecoder } from "@waku/sdk";
 
 import type { PeerInfo } from "../core/index.js";
 import { withinMs } from "./deadline.js";

@@ -1,4 +1,4 @@
-import type { IDecodedMessage } from "@waku/interfaces";
+import type { IDecodedMessage } from "@waku/sdk";
 
 import type { ReceivedMessage } from "./types.js";
 

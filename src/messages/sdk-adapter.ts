@@ -14,7 +14,7 @@
  * `store.queryGenerator` (with our own ≤ 24 h windows and an explicit `peerId`), `messageHashStr`.
  */
 import { messageHashStr } from "@waku/core";
-import type { IDecodedMessage, IDecoder, IEncoder, IMessage, IProtoMessage, LightNode } from "@waku/interfaces";
+import type { IDecodedMessage, IDecoder, IEncoder, IMessage, IProtoMessage, LightNode } from "@waku/sdk";
 import { proto_message } from "@waku/proto";
 
 /** The node the message layer works with (a `LightNode` from `@waku/sdk`). */

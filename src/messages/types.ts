@@ -1,5 +1,5 @@
 /** Public types of the message layer (`waku-peers/core`, and the hooks of `waku-peers/messages`). */
-import type { IDecodedMessage, IDecoder, IEncoder } from "@waku/interfaces";
+import type { IDecodedMessage, IDecoder, IEncoder } from "@waku/sdk";
 
 import type { Clock, PeerManager } from "../core/index.js";
 import type { BackfillReason } from "./loss-signals.js";

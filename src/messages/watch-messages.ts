@@ -1,4 +1,4 @@
-import type { IDecodedMessage, IDecoder } from "@waku/interfaces";
+import type { IDecodedMessage, IDecoder } from "@waku/sdk";
 
 import { systemClock, WakuPeersError, type Clock, type TimerHandle, type WakuPeersState } from "../core/index.js";
 import { BoundedHashSet } from "./bounded-hash-set.js";
