@@ -8,7 +8,7 @@
 import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
 
 import { lightNodeOptions, type Fleet } from "../../fleet/index.js";
-import { createPeerManager, type CreatePeerManagerOptions, type WakuPeerManager } from "../../src/core/index.js";
+import { createPeerManager, type CreatePeerManagerOptions, type PeerManager } from "../../src/core/index.js";
 import { sleep, withTimeout } from "./time.js";
 
 export interface SdkClient {
@@ -17,7 +17,7 @@ export interface SdkClient {
 }
 
 export interface OurClient extends SdkClient {
-  readonly manager: WakuPeerManager;
+  readonly manager: PeerManager;
 }
 
 export interface ClientOptions {
@@ -41,7 +41,7 @@ export async function startOurs(fleet: Fleet, options: OurClientOptions = {}): P
   const bootstrapPeers = [...(nodeOptions.bootstrapPeers ?? [])];
   const node = await createLightNode(nodeOptions);
   options.beforeAttach?.(node);
-  let manager: WakuPeerManager;
+  let manager: PeerManager;
   try {
     manager = createPeerManager(node, { bootstrapPeers, ...options.managerOptions });
   } catch (error) {

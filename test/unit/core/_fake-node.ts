@@ -17,7 +17,6 @@
  * `connection:close` → `peer:disconnect` on disconnect. Like libp2p's, the peer store keeps a
  * peer's protocols after it disconnects.
  */
-import { WAKU_CODECS } from "../../../src/core/codecs.js";
 import type {
   ConnectionLike,
   Libp2pLike,
@@ -25,9 +24,11 @@ import type {
   NodeEventName,
   PeerIdLike,
   PeerLike,
+  PeerTag,
+  ProtocolName,
   WakuNodeLike,
-} from "../../../src/core/node-boundary.js";
-import type { PeerTag, ProtocolName } from "../../../src/core/types.js";
+} from "../../../src/core/index.js";
+import { WAKU_CODECS } from "../../../src/core/internal.js";
 
 export type FakeProtocol = ProtocolName | "lightPushV2";
 
