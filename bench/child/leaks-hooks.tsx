@@ -37,7 +37,7 @@ import {
 import { activeResources, collectedHeapBytes, heapSlope, resourceGrowth, sampleCycles } from "../lib/heap.js";
 import { followNaively } from "../lib/naive-counts.js";
 import { createFakeNode, type FakeNode } from "../../test/unit/core/_fake-node.js";
-import type { ChildIo } from "./main.js";
+import type { ChildIo } from "./io.js";
 
 
 export interface LeaksHooksParams {

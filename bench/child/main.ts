@@ -4,13 +4,9 @@
  */
 import "../../fleet/polyfill.js";
 
+import { preloadPeerManager } from "../../src/core/index.js";
 import type { ChildMessage, ParentMessage } from "../lib/child.js";
-
-export interface ChildIo {
-  log(message: string): void;
-  /** Asks the parent something only it can see (the fleet) and waits for the answer. */
-  checkpoint<T>(name: string, data?: unknown): Promise<T>;
-}
+import type { ChildIo } from "./io.js";
 
 type Task = { run(params: never, io: ChildIo): Promise<unknown> };
 
@@ -57,6 +53,8 @@ async function start(params: unknown): Promise<void> {
   try {
     if (!load) throw new Error(`unknown task "${name}" (known: ${Object.keys(TASKS).join(", ")})`);
     const task = await load();
+    // Every default on from the first event: the manager's acting parts are loaded before the task starts.
+    await preloadPeerManager();
     const value = await task.run(params as never, io);
     await send({ type: "result", value });
   } catch (error) {

@@ -8,7 +8,7 @@
 import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
 
 import { lightNodeOptions, type Fleet } from "../../fleet/index.js";
-import { createPeerManager, type CreatePeerManagerOptions, type PeerManager } from "../../src/core/index.js";
+import { createPeerManager, preloadPeerManager, type CreatePeerManagerOptions, type PeerManager } from "../../src/core/index.js";
 import { sleep, withTimeout } from "./time.js";
 
 export interface SdkClient {
@@ -39,6 +39,8 @@ export interface OurClientOptions extends ClientOptions {
 export async function startOurs(fleet: Fleet, options: OurClientOptions = {}): Promise<OurClient> {
   const nodeOptions = lightNodeOptions(fleet, options.nodeOptions);
   const bootstrapPeers = [...(nodeOptions.bootstrapPeers ?? [])];
+  // Every default on from attach: the manager's acting parts are loaded before it is created.
+  await preloadPeerManager();
   const node = await createLightNode(nodeOptions);
   options.beforeAttach?.(node);
   let manager: PeerManager;

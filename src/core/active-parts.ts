@@ -28,15 +28,15 @@ export interface ActiveParts {
  * from the initial state (`runtime.catchUp()`), so a late start misses nothing.
  */
 export function startActiveParts(runtime: Runtime): ActiveParts {
-  const index = createCandidateIndex(runtime.libp2p, runtime.signal, runtime.bootstrapIds);
+  const index = createCandidateIndex(runtime.libp2p, runtime.lifetime, runtime.bootstrapIds);
   const { peers, ignored } = readBootstrapPeers(runtime.options.bootstrapPeers, runtime.parseMultiaddr);
   for (const { id, address } of peers) {
     runtime.bootstrapIds.add(id);
     index.addAddress(id, address, false);
   }
   if (ignored.length > 0) runtime.fail("BOOTSTRAP_PEERS_IGNORED", `bootstrapPeers not used: ${ignored.join("; ")}`);
-  const { clock, signal } = runtime;
-  const blocks = createPeerBlocks(installDialGate(runtime.libp2p, signal), clock, signal, (id) => runtime.bus.emit("quarantineOver", id));
+  const { clock, lifetime } = runtime;
+  const blocks = createPeerBlocks(installDialGate(runtime.libp2p, lifetime), clock, lifetime, (id) => runtime.bus.emit("quarantineOver", id));
   const pool = createDialPool(runtime, index, blocks);
   startPeerPolicy(runtime, pool);
   startLiveness(runtime);

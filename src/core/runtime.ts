@@ -4,6 +4,8 @@ import type { WakuPeersErrorCode, WakuPeersFailure } from "./errors.js";
 import { errorMessage, failure } from "./errors.js";
 import type { Clock } from "./lifetime/clock.js";
 import { systemClock } from "./lifetime/clock.js";
+import type { Lifetime } from "./lifetime/lifetime.js";
+import { createLifetime } from "./lifetime/lifetime.js";
 import type { Bus, Listeners } from "./lifetime/listeners.js";
 import { createBus, createListeners } from "./lifetime/listeners.js";
 import type { ParsedOptions } from "./options/parse-options.js";
@@ -13,6 +15,7 @@ import { PeerTable } from "./peers/peer-table.js";
 import type { Libp2pLike, MultiaddrLike, WakuNodeLike } from "./sdk/node-boundary.js";
 import { parseMultiaddr as defaultParseMultiaddr } from "./sdk/multiaddr.js";
 import { EventLog } from "./state/event-log.js";
+import type { PeerCounts } from "./state/health.js";
 import { computeHealth, NO_PEERS } from "./state/health.js";
 import type { LostConnectionSignal, LostConnectionTracker } from "./state/lost-connection.js";
 import { createLostConnectionTracker } from "./state/lost-connection.js";
@@ -84,13 +87,14 @@ export class Runtime {
   readonly bus: Bus<RuntimeEvents>;
   readonly lostListeners: Listeners<LostConnectionSignal>;
   readonly facts: RuntimeFacts;
-  readonly #lifetime = new AbortController();
+  readonly #lifetime = createLifetime();
   readonly #log: EventLog;
   readonly #lost: LostConnectionTracker;
   readonly #pendingSignals: LostConnectionSignal[] = [];
   #scheduled = false;
   #folding = false;
   #committed = false;
+  #counts: PeerCounts | undefined;
 
   constructor(node: WakuNodeLike, options: ParsedOptions) {
     this.node = node;
@@ -106,13 +110,18 @@ export class Runtime {
     this.lostListeners = createListeners((error) => this.fail("LISTENER_FAILED", `lost-connection listener failed: ${errorMessage(error)}`));
     this.#log = new EventLog(options.maxEvents, this.changed);
     this.table = new PeerTable(this.libp2p, this.changed);
-    this.#lost = createLostConnectionTracker(this.clock, this.signal, options.lostConnectionGraceMs, (signal) => {
+    this.#lost = createLostConnectionTracker(this.clock, this.lifetime, options.lostConnectionGraceMs, (signal) => {
       this.#pendingSignals.push(signal);
       this.changed();
     });
   }
 
-  /** The manager's lifetime: aborted by `stop()`. */
+  /** The manager's lifetime: ended by `stop()`. Every part registers its release here. */
+  get lifetime(): Lifetime {
+    return this.#lifetime;
+  }
+
+  /** The lifetime's abort signal, for libp2p calls and for checking whether the manager stopped. */
   get signal(): AbortSignal {
     return this.#lifetime.signal;
   }
@@ -194,7 +203,7 @@ export class Runtime {
   /** One abort releases every part; then the final state: no peers claimed, `disconnected`. */
   stop(): void {
     if (this.signal.aborted) return;
-    this.#lifetime.abort();
+    this.#lifetime.end();
     this.#lost.fail();
     this.event("status", undefined, "disconnected");
     this.facts.autoRecovering = false;
@@ -221,7 +230,9 @@ export class Runtime {
 
   #fold(previous: WakuPeersState): WakuPeersState {
     const { peers, counts } = this.table.commit(previous.peers);
-    const health = computeHealth(counts, this.options.requirements, previous.health);
+    // Counts change only when a service peer comes or goes: most commits skip the health math.
+    const health = counts === this.#counts ? previous.health : computeHealth(counts, this.options.requirements, previous.health);
+    this.#counts = counts;
     const { online, gaveUp } = this.facts;
     const everConnected = previous.firstConnectedAt !== undefined;
     const status = deriveStatus({ started: true, stopped: false, health: health.overall, everConnected, online, gaveUp });

@@ -13,11 +13,11 @@ export interface WatchPeerHealthParameters<T extends HealthState | ProtocolHealt
  * @example
  * const unwatch = watchPeerHealth(manager, { protocol: "filter", onChange: (filter) => render(filter.connected) });
  */
-export function watchPeerHealth(manager: StoreSource, parameters: WatchPeerHealthParameters<HealthState>): Unwatch;
 export function watchPeerHealth(
   manager: StoreSource,
   parameters: WatchPeerHealthParameters<ProtocolHealth> & { protocol: ProtocolName },
 ): Unwatch;
+export function watchPeerHealth(manager: StoreSource, parameters: WatchPeerHealthParameters<HealthState> & { protocol?: undefined }): Unwatch;
 export function watchPeerHealth(manager: StoreSource, parameters: WatchPeerHealthParameters<HealthState | ProtocolHealth>): Unwatch {
   const { protocol, onChange } = parameters;
   return manager.store.subscribe((state) => selectPeerHealth(state, protocol), (value, previous) => onChange(value, previous));

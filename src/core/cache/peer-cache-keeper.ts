@@ -21,7 +21,7 @@ const REFRESH_AFTER_MS = 60 * 60 * 1_000;
 export function startPeerCache(runtime: Runtime, pool: DialPool): void {
   const options = runtime.options.peerCache;
   if (options === undefined) return;
-  const { clock, signal } = runtime;
+  const { clock, lifetime } = runtime;
   const storage = options.storage ?? defaultPeerCacheStorage();
   const limits = (): PeerCacheLimits => ({ maxPeers: options.maxPeers, maxAgeMs: options.maxAgeMs, now: clock.now(), parseMultiaddr: runtime.parseMultiaddr });
   const loaded = loadPeerCache(storage, options.key, limits());
@@ -51,14 +51,14 @@ export function startPeerCache(runtime: Runtime, pool: DialPool): void {
 
   runtime.bus.on("committed", ({ previous, next }) => {
     if (next.peers === previous.peers || storage === undefined || cancelSave !== undefined) return;
-    cancelSave = after(clock, signal, SAVE_DELAY_MS, save);
+    cancelSave = after(clock, lifetime, SAVE_DELAY_MS, save);
   });
   runtime.bus.on("replaced", (id) => {
     if (!remembered.some((peer) => peer.id === id)) return;
     remembered = remembered.filter((peer) => peer.id !== id);
     write(remembered);
   });
-  signal.addEventListener("abort", () => {
+  lifetime.onEnd(() => {
     if (cancelSave === undefined) return;
     cancelSave();
     save();
@@ -95,7 +95,7 @@ function dialRemembered(runtime: Runtime, pool: DialPool): void {
     .candidates()
     .then((candidates) => {
       const cached = candidates.filter((candidate) => candidate.cached && !candidate.connected).slice(0, budget);
-      return pool.run(cached, { concurrency: budget, signal: runtime.signal });
+      return pool.run(cached, { concurrency: budget, lifetime: runtime.lifetime });
     })
     .catch((error: unknown) => runtime.event("peer:dial-failed", undefined, `peer cache: ${errorMessage(error)}`));
 }

@@ -90,14 +90,14 @@ class Canary {
   }
 
   start(): void {
-    const { bus, signal } = this.#runtime;
+    const { bus, lifetime } = this.#runtime;
     bus.on("filterPush", (push) => this.#notePush(push));
-    signal.addEventListener("abort", () => this.#unsubscribeAll());
+    lifetime.onEnd(() => this.#unsubscribeAll());
     this.#schedule();
   }
 
   #schedule(): void {
-    after(this.#runtime.clock, this.#runtime.signal, this.#options.firstDelayMs, () => {
+    after(this.#runtime.clock, this.#runtime.lifetime, this.#options.firstDelayMs, () => {
       this.#look().then(
         () => this.#schedule(),
         (error: unknown) => {
@@ -190,7 +190,7 @@ class Canary {
     const probeAt = this.#runtime.clock.now();
     if (!(await this.#pushProbe(state.encoder)) || this.#runtime.signal.aborted) return undefined;
     const { timeoutMs } = this.#options;
-    await sleep(this.#runtime.clock, this.#runtime.signal, timeoutMs);
+    await sleep(this.#runtime.clock, this.#runtime.lifetime, timeoutMs);
     if (this.#runtime.signal.aborted) return undefined;
     const still = filterSubscriptions(this.#runtime.node)?.find((view) => view.pubsubTopic === pubsubTopic)?.peers;
     for (const peer of ready) {

@@ -12,5 +12,5 @@ export function followEnvironment(runtime: Runtime): void {
     runtime.event("hint", undefined, event.type);
     runtime.bus.emit("hint", event.type);
   });
-  runtime.signal.addEventListener("abort", unsubscribe);
+  runtime.lifetime.onEnd(unsubscribe);
 }

@@ -38,25 +38,24 @@ export function startLiveness(runtime: Runtime): void {
   const service = runtime.libp2p.services?.ping;
   if (options === undefined || typeof service?.ping !== "function") return;
   const ping = (peer: PeerIdLike, signal: AbortSignal): Promise<number> => service.ping(peer, { signal });
-  const { clock, signal } = runtime;
+  const { clock, signal, lifetime } = runtime;
   const unsupported = new Set<string>();
   let running = false;
   let cancelNext = (): void => {};
 
   const schedule = (delay: number): void => {
     cancelNext();
-    cancelNext = after(clock, signal, delay, () => void round());
+    cancelNext = after(clock, lifetime, delay, () => void round());
   };
 
   const pingOne = async (record: PeerRecord): Promise<Outcome> => {
     const controller = new AbortController();
     let timedOut = false;
-    const cancelTimeout = after(clock, signal, options.timeoutMs, () => {
+    const cancelTimeout = after(clock, lifetime, options.timeoutMs, () => {
       timedOut = true;
       controller.abort(new Error(`no ping answer within ${options.timeoutMs} ms`));
     });
-    const stop = (): void => controller.abort(new Error("liveness stopped"));
-    signal.addEventListener("abort", stop);
+    const unregister = lifetime.onEnd(() => controller.abort(new Error("liveness stopped")));
     const startedAt = clock.now();
     try {
       const measured = await ping(record.peerId, controller.signal);
@@ -66,7 +65,7 @@ export function startLiveness(runtime: Runtime): void {
       return { record, missed: timedOut };
     } finally {
       cancelTimeout();
-      signal.removeEventListener("abort", stop);
+      unregister();
     }
   };
 

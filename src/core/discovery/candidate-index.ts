@@ -1,3 +1,4 @@
+import type { Lifetime } from "../lifetime/lifetime.js";
 import { hasTag, protocolMaskFromCodecs, tagMaskFromPeerTags } from "../peers/codecs.js";
 import { INITIAL_SCORE } from "../peers/score.js";
 import type { Libp2pLike, MultiaddrLike, PeerIdLike, PeerLike } from "../sdk/node-boundary.js";
@@ -50,110 +51,129 @@ export interface CandidateIndex {
 /** A bound on the index: a peer store flooded by discovery must not grow the manager with it. */
 const MAX_INDEXED_PEERS = 1_000;
 
-export function createCandidateIndex(libp2p: Libp2pLike, signal: AbortSignal, bootstrapIds: ReadonlySet<string>): CandidateIndex {
-  const entries = new Map<string, Entry>();
-  const self = libp2p.peerId.toString();
-  let seeded: Promise<void> | undefined;
+export function createCandidateIndex(libp2p: Libp2pLike, lifetime: Lifetime, bootstrapIds: ReadonlySet<string>): CandidateIndex {
+  return new Index(libp2p, lifetime, bootstrapIds);
+}
 
-  const entryOf = (id: string): Entry => {
-    let entry = entries.get(id);
-    if (entry === undefined) {
-      if (entries.size >= MAX_INDEXED_PEERS) evictOne();
-      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, lastDialFailureAt: undefined };
-      entries.set(id, entry);
+class Index implements CandidateIndex {
+  readonly #libp2p: Libp2pLike;
+  readonly #bootstrapIds: ReadonlySet<string>;
+  readonly #entries = new Map<string, Entry>();
+  readonly #self: string;
+  #seeded: Promise<void> | undefined;
+
+  constructor(libp2p: Libp2pLike, lifetime: Lifetime, bootstrapIds: ReadonlySet<string>) {
+    this.#libp2p = libp2p;
+    this.#bootstrapIds = bootstrapIds;
+    this.#self = libp2p.peerId.toString();
+    const onUpdate = (event: CustomEvent<{ peer: PeerLike }>): void => this.#notePeer(event.detail.peer);
+    libp2p.addEventListener("peer:update", onUpdate);
+    lifetime.onEnd(() => {
+      libp2p.removeEventListener("peer:update", onUpdate);
+      this.#entries.clear();
+    });
+    this.#seed().catch(() => {});
+  }
+
+  async list(scoreOf: (id: string) => number | undefined): Promise<DialCandidate[]> {
+    await this.#seed();
+    const connected = new Set<string>();
+    for (const connection of this.#libp2p.getConnections()) {
+      if (connection.status === "open") connected.add(connection.remotePeer.toString());
     }
-    return entry;
-  };
-
-  const evictOne = (): void => {
-    for (const entry of entries.values()) {
-      if (!isAnchored(entry)) return void entries.delete(entry.id);
+    const candidates: DialCandidate[] = [];
+    for (const entry of this.#entries.values()) {
+      const target = entry.peerId !== undefined && entry.dialableById ? entry.peerId : entry.address;
+      if (target === undefined) continue;
+      candidates.push({
+        id: entry.id,
+        target,
+        connected: connected.has(entry.id),
+        bootstrap: hasTag(entry.tagMask, "bootstrap") || this.#bootstrapIds.has(entry.id),
+        cached: entry.cached,
+        score: scoreOf(entry.id) ?? INITIAL_SCORE,
+        lastDialFailureAt: entry.lastDialFailureAt,
+      });
     }
-  };
+    return candidates;
+  }
 
-  // Entries that are a way in whatever the peer store says: configured, remembered, or known by address.
-  const isAnchored = (entry: Entry): boolean => entry.cached || entry.address !== undefined || bootstrapIds.has(entry.id);
+  addAddress(id: string, address: MultiaddrLike, cached: boolean): void {
+    if (id === this.#self) return;
+    const entry = this.#entryOf(id);
+    entry.address = address;
+    entry.cached ||= cached;
+  }
 
-  const notePeer = (peer: PeerLike): void => {
+  isCached(id: string): boolean {
+    return this.#entries.get(id)?.cached === true;
+  }
+
+  noteDialFailure(id: string, at: number): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.lastDialFailureAt = at;
+  }
+
+  noteDialSuccess(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.lastDialFailureAt = undefined;
+  }
+
+  clearDialFailures(): void {
+    for (const entry of this.#entries.values()) entry.lastDialFailureAt = undefined;
+  }
+
+  /** Read once; a failed read is retried by the next listing and reported by its caller. */
+  #seed(): Promise<void> {
+    this.#seeded ??= this.#libp2p.peerStore.all().then(
+      (peers) => {
+        for (const peer of peers) if (!this.#entries.has(peer.id.toString())) this.#notePeer(peer);
+      },
+      (error: unknown) => {
+        this.#seeded = undefined;
+        throw error;
+      },
+    );
+    return this.#seeded;
+  }
+
+  /** A peer store entry (from `peer:update`, or the seed read). */
+  #notePeer(peer: PeerLike): void {
     const id = peer.id.toString();
-    if (id === self) return;
+    if (id === this.#self) return;
     const protocolMask = protocolMaskFromCodecs(peer.protocols);
     const tagMask = tagMaskFromPeerTags(peer.tags);
-    const existing = entries.get(id);
-    if (protocolMask === 0 && !hasTag(tagMask, "bootstrap") && (existing === undefined || !isAnchored(existing))) {
-      if (existing !== undefined) entries.delete(id);
+    const existing = this.#entries.get(id);
+    if (protocolMask === 0 && !hasTag(tagMask, "bootstrap") && (existing === undefined || !this.#isAnchored(existing))) {
+      if (existing !== undefined) this.#entries.delete(id);
       return;
     }
-    const entry = existing ?? entryOf(id);
+    const entry = existing ?? this.#entryOf(id);
     entry.peerId = peer.id;
     // An entry without addresses cannot be dialed by id (fakes and old stores may not list them).
     entry.dialableById = peer.addresses === undefined || peer.addresses.length > 0;
     entry.protocolMask = protocolMask;
     entry.tagMask = tagMask;
-  };
+  }
 
-  const onUpdate = (event: CustomEvent<{ peer: PeerLike }>): void => notePeer(event.detail.peer);
-  libp2p.addEventListener("peer:update", onUpdate);
-  signal.addEventListener("abort", () => {
-    libp2p.removeEventListener("peer:update", onUpdate);
-    entries.clear();
-  });
+  #entryOf(id: string): Entry {
+    let entry = this.#entries.get(id);
+    if (entry === undefined) {
+      if (this.#entries.size >= MAX_INDEXED_PEERS) this.#evictOne();
+      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, lastDialFailureAt: undefined };
+      this.#entries.set(id, entry);
+    }
+    return entry;
+  }
 
-  // Read once; a failed read is retried by the next listing and reported by its caller.
-  const seed = (): Promise<void> => {
-    seeded ??= libp2p.peerStore.all().then(
-      (peers) => {
-        for (const peer of peers) if (!entries.has(peer.id.toString())) notePeer(peer);
-      },
-      (error: unknown) => {
-        seeded = undefined;
-        throw error;
-      },
-    );
-    return seeded;
-  };
-  seed().catch(() => {});
+  #evictOne(): void {
+    for (const entry of this.#entries.values()) {
+      if (!this.#isAnchored(entry)) return void this.#entries.delete(entry.id);
+    }
+  }
 
-  return {
-    async list(scoreOf) {
-      await seed();
-      const connected = new Set<string>();
-      for (const connection of libp2p.getConnections()) {
-        if (connection.status === "open") connected.add(connection.remotePeer.toString());
-      }
-      const candidates: DialCandidate[] = [];
-      for (const entry of entries.values()) {
-        const target = entry.peerId !== undefined && entry.dialableById ? entry.peerId : entry.address;
-        if (target === undefined) continue;
-        candidates.push({
-          id: entry.id,
-          target,
-          connected: connected.has(entry.id),
-          bootstrap: hasTag(entry.tagMask, "bootstrap") || bootstrapIds.has(entry.id),
-          cached: entry.cached,
-          score: scoreOf(entry.id) ?? INITIAL_SCORE,
-          lastDialFailureAt: entry.lastDialFailureAt,
-        });
-      }
-      return candidates;
-    },
-    addAddress(id, address, cached) {
-      if (id === self) return;
-      const entry = entryOf(id);
-      entry.address = address;
-      entry.cached ||= cached;
-    },
-    isCached: (id) => entries.get(id)?.cached === true,
-    noteDialFailure(id, at) {
-      const entry = entries.get(id);
-      if (entry !== undefined) entry.lastDialFailureAt = at;
-    },
-    noteDialSuccess(id) {
-      const entry = entries.get(id);
-      if (entry !== undefined) entry.lastDialFailureAt = undefined;
-    },
-    clearDialFailures() {
-      for (const entry of entries.values()) entry.lastDialFailureAt = undefined;
-    },
-  };
+  /** A way in whatever the peer store says: configured, remembered, or known by address. */
+  #isAnchored(entry: Entry): boolean {
+    return entry.cached || entry.address !== undefined || this.#bootstrapIds.has(entry.id);
+  }
 }

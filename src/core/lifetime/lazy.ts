@@ -28,21 +28,3 @@ export function lazyModule<T>(importer: () => Promise<T>): LazyModule<T> {
     },
   };
 }
-
-/** Runs `start` with the module: now when it is loaded, else once it is, unless `signal` aborted meanwhile. */
-export function startWhenLoaded<T>(
-  module: LazyModule<T>,
-  signal: AbortSignal,
-  start: (loaded: T) => void,
-  failed: (error: unknown) => void,
-): void {
-  if (module.loaded !== undefined) return start(module.loaded);
-  module.load().then(
-    (loaded) => {
-      if (!signal.aborted) start(loaded);
-    },
-    (error: unknown) => {
-      if (!signal.aborted) failed(error);
-    },
-  );
-}

@@ -62,6 +62,13 @@ export function protocolNamesFromCodecs(codecs: Iterable<string>): readonly Prot
   return protocolNamesFromMask(protocolMaskFromCodecs(codecs));
 }
 
+const PROTOCOL_LABELS = PROTOCOL_LISTS.map((names) => names.join(","));
+
+/** The named protocols of a mask as one label ("lightPush,filter"), the same string for the same mask. */
+export function protocolLabel(mask: number): string {
+  return PROTOCOL_LABELS[mask] ?? "";
+}
+
 const ORDERED_TAGS: readonly PeerTag[] = ["bootstrap", "peer-exchange", "peer-cache"];
 const TAG_LISTS = buildLists(ORDERED_TAGS);
 

@@ -23,13 +23,13 @@ export function closeConnections(runtime: Runtime, peerId: PeerIdLike, reason: s
     }
   }
   if (!aborted) {
-    const limit = deadline(runtime.clock, runtime.signal, HANG_UP_TIMEOUT_MS, () => new Error(`hang-up timed out after ${HANG_UP_TIMEOUT_MS} ms`));
+    const limit = deadline(runtime.clock, runtime.lifetime, HANG_UP_TIMEOUT_MS, () => new Error(`hang-up timed out after ${HANG_UP_TIMEOUT_MS} ms`));
     runtime.libp2p
       .hangUp(peerId, { signal: limit.signal })
       .catch(() => {
         // Already closed, or libp2p stopping: either way the connection is going away.
       })
-      .finally(limit.done);
+      .finally(() => limit.release());
   }
   runtime.table.touch(peerId.toString());
 }

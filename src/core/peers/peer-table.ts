@@ -1,9 +1,8 @@
 import type { ConnectionLike, Libp2pLike, PeerIdLike, PeerLike } from "../sdk/node-boundary.js";
 import type { PeerCounts } from "../state/health.js";
 import { NO_PEERS } from "../state/health.js";
-import type { PeerFailure, PeerInfo, ProtocolName } from "../types.js";
+import type { PeerFailure, PeerInfo } from "../types.js";
 import {
-  hasProtocol,
   PROTOCOL_NAMES,
   protocolBit,
   protocolMaskFromCodecs,
@@ -20,7 +19,7 @@ import { INITIAL_SCORE } from "./score.js";
 const MAX_RETAINED_DISCONNECTED_PEERS = 32;
 
 /** Light push, filter and store: the protocols a peer serves the app with (peer exchange only helps find them). */
-const SERVICE_PROTOCOLS: readonly ProtocolName[] = ["lightPush", "filter", "store"];
+const SERVICE_MASK = protocolBit("lightPush") | protocolBit("filter") | protocolBit("store");
 
 /**
  * Round trips are published only when they change meaningfully (by max(5 ms, 10 %)): ping jitter
@@ -32,7 +31,7 @@ export function isMeaningfulRttChange(published: number | undefined, measured: n
 }
 
 export function isServiceRecord(record: PeerRecord): boolean {
-  return SERVICE_PROTOCOLS.some((name) => hasProtocol(record.protocolMask, name));
+  return (record.protocolMask & SERVICE_MASK) !== 0;
 }
 
 /** What the manager remembers about one peer between events. */
@@ -86,6 +85,10 @@ export class PeerTable {
   /** Disconnected peers kept in the table, oldest first (a Set keeps insertion order). */
   readonly #retained = new Set<string>();
   #counts: PeerCounts = NO_PEERS;
+  // Scratch of the commit in progress.
+  #base: Peers = {};
+  #nextPeers: Record<string, PeerInfo> | undefined;
+  #nextCounts: Record<keyof PeerCounts, number> | undefined;
 
   constructor(libp2p: Libp2pLike, onDirty: () => void) {
     this.#libp2p = libp2p;
@@ -171,18 +174,16 @@ export class PeerTable {
   }
 
   /** Peers connected at the last commit. */
-  *connectedRecords(): Generator<PeerRecord> {
-    for (const record of this.#records.values()) if (record.info?.connected === true) yield record;
+  connectedRecords(): PeerRecord[] {
+    const connected: PeerRecord[] = [];
+    for (const record of this.#records.values()) if (record.info?.connected === true) connected.push(record);
+    return connected;
   }
 
   /** Applies every change since the last commit; unchanged parts keep their identity. */
   commit(previous: Peers): PeerTableSnapshot {
     if (this.#dirty.size === 0) return { peers: previous, counts: this.#counts };
-    let peers: Record<string, PeerInfo> | undefined;
-    const writable = (): Record<string, PeerInfo> => (peers ??= { ...previous });
-    let counts: Record<keyof PeerCounts, number> | undefined;
-    const countsToChange = (): Record<keyof PeerCounts, number> => (counts ??= { ...this.#counts });
-
+    this.#base = previous;
     for (const id of this.#dirty) {
       const record = this.#records.get(id);
       if (record === undefined) continue;
@@ -191,13 +192,13 @@ export class PeerTable {
 
       const countedMask = connected ? record.protocolMask : 0;
       if (countedMask !== record.countedMask) {
-        adjustCounts(countsToChange(), record.countedMask, countedMask);
+        adjustCounts((this.#nextCounts ??= { ...this.#counts }), record.countedMask, countedMask);
         record.countedMask = countedMask;
       }
 
       if (!connected && record.protocolMask === 0) {
         // A peer that never offered a Waku service is of no interest once it is gone.
-        this.#forget(record, writable);
+        this.#forget(record);
         continue;
       }
       if (connected) this.#retained.delete(id);
@@ -206,7 +207,7 @@ export class PeerTable {
       const info = buildPeerInfo(record, connections);
       if (info !== record.info) {
         record.info = info;
-        writable()[id] = info;
+        this.#writable()[id] = info;
       }
     }
     this.#dirty.clear();
@@ -214,11 +215,19 @@ export class PeerTable {
     for (const id of this.#retained) {
       if (this.#retained.size <= MAX_RETAINED_DISCONNECTED_PEERS) break;
       const record = this.#records.get(id);
-      if (record !== undefined) this.#forget(record, writable);
+      if (record !== undefined) this.#forget(record);
     }
 
-    if (counts !== undefined) this.#counts = Object.freeze(counts);
-    return { peers: peers === undefined ? previous : Object.freeze(peers), counts: this.#counts };
+    if (this.#nextCounts !== undefined) this.#counts = Object.freeze(this.#nextCounts);
+    const peers = this.#nextPeers === undefined ? previous : Object.freeze(this.#nextPeers);
+    this.#nextPeers = undefined;
+    this.#nextCounts = undefined;
+    return { peers, counts: this.#counts };
+  }
+
+  /** The `peers` object being built by this commit: a copy of the previous one, made on the first change. */
+  #writable(): Record<string, PeerInfo> {
+    return (this.#nextPeers ??= { ...this.#base });
   }
 
   /** Forgets everything (after `stop()`). */
@@ -229,10 +238,10 @@ export class PeerTable {
     this.#counts = NO_PEERS;
   }
 
-  #forget(record: PeerRecord, writable: () => Record<string, PeerInfo>): void {
+  #forget(record: PeerRecord): void {
     this.#records.delete(record.id);
     this.#retained.delete(record.id);
-    if (record.info !== undefined) delete writable()[record.id];
+    if (record.info !== undefined) delete this.#writable()[record.id];
   }
 
   #openConnections(peerId: PeerIdLike): ConnectionLike[] {

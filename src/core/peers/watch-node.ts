@@ -1,6 +1,6 @@
 import type { Runtime } from "../runtime.js";
 import type { NodeEventMap, NodeEventName } from "../sdk/node-boundary.js";
-import { protocolNamesFromCodecs } from "./codecs.js";
+import { protocolLabel } from "./codecs.js";
 import type { PeerRecord } from "./peer-table.js";
 
 /**
@@ -11,13 +11,13 @@ import type { PeerRecord } from "./peer-table.js";
  * arrives with everything, and the read is skipped. Every listener goes with `runtime.signal`.
  */
 export function watchNode(runtime: Runtime): void {
-  const { libp2p, table, signal } = runtime;
+  const { libp2p, table, signal, lifetime } = runtime;
   const needsRead = new Set<PeerRecord>();
   let readScheduled = false;
 
   const listen = <K extends NodeEventName>(name: K, handler: (event: NodeEventMap[K]) => void): void => {
     libp2p.addEventListener(name, handler);
-    signal.addEventListener("abort", () => libp2p.removeEventListener(name, handler));
+    lifetime.onEnd(() => libp2p.removeEventListener(name, handler));
   };
 
   const noteIfUndescribed = (record: PeerRecord): void => {
@@ -66,7 +66,7 @@ export function watchNode(runtime: Runtime): void {
     const record = table.track(event.detail.peerId);
     table.setProtocols(record, event.detail.protocols);
     noteIfUndescribed(record);
-    runtime.event("peer:identified", record.id, protocolNamesFromCodecs(event.detail.protocols).join(","));
+    runtime.event("peer:identified", record.id, protocolLabel(record.protocolMask));
   });
   listen("peer:update", (event) => {
     // Fires for every peer store write, including the many peers discovered but never
@@ -80,7 +80,7 @@ export function watchNode(runtime: Runtime): void {
   listen("connection:close", (event) => table.touch(event.detail.remotePeer.toString()));
 
   for (const connection of libp2p.getConnections()) noteIfUndescribed(table.track(connection.remotePeer));
-  signal.addEventListener("abort", () => needsRead.clear());
+  lifetime.onEnd(() => needsRead.clear());
 }
 
 function isDescribed(record: PeerRecord): boolean {

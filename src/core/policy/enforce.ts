@@ -1,4 +1,5 @@
 import { closeConnections } from "../peers/connections.js";
+import type { PeerRecord } from "../peers/peer-table.js";
 import { isServiceRecord } from "../peers/peer-table.js";
 import { PROBATION_SCORE } from "../peers/score.js";
 import type { DialPool } from "../recovery/dial-pool.js";
@@ -27,20 +28,31 @@ export function startPeerPolicy(runtime: Runtime, pool: DialPool): void {
 function enforce(runtime: Runtime, pool: DialPool): void {
   const { table } = runtime;
   const { blocks } = pool;
-  const service: ServicePeer[] = [];
+  const service: PeerRecord[] = [];
+  let bootstrapPeers = 0;
   for (const record of table.connectedRecords()) {
     if (blocks.isBlocked(record.id)) {
       closeConnections(runtime, record.peerId, `blocked (${blocks.reason(record.id) ?? "policy"})`, false);
     } else if (isServiceRecord(record)) {
-      service.push({
-        id: record.id,
-        protocolMask: record.protocolMask,
-        bootstrap: runtime.isBootstrap(record),
-        score: record.score,
-        connectedSince: record.info?.connectedSince,
-      });
+      if (runtime.isBootstrap(record)) bootstrapPeers++;
+      service.push(record);
     }
   }
+  // The common case, on every commit that changed a row: no surplus bootstrap peer to hang up, none parked to let back.
+  if (bootstrapPeers <= runtime.options.peerPolicy.maxBootstrapServicePeers && !blocks.has("surplus-bootstrap")) return;
+  limitBootstrapPeers(runtime, pool, service);
+}
+
+function limitBootstrapPeers(runtime: Runtime, pool: DialPool, records: readonly PeerRecord[]): void {
+  const { table } = runtime;
+  const { blocks } = pool;
+  const service: ServicePeer[] = records.map((record) => ({
+    id: record.id,
+    protocolMask: record.protocolMask,
+    bootstrap: runtime.isBootstrap(record),
+    score: record.score,
+    connectedSince: record.info?.connectedSince,
+  }));
   const plan = planBootstrapLimit(service, runtime.options.requirements, runtime.options.peerPolicy.maxBootstrapServicePeers);
   if (!plan.othersSuffice) {
     for (const id of blocks.unblockAll("surplus-bootstrap")) {

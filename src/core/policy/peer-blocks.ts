@@ -1,4 +1,5 @@
 import type { Clock } from "../lifetime/clock.js";
+import type { Lifetime } from "../lifetime/lifetime.js";
 import { after } from "../lifetime/timers.js";
 import type { DialGate } from "../sdk/dial-gate.js";
 
@@ -11,14 +12,16 @@ export interface PeerBlocks {
   unblockAll(reason: BlockReason): string[];
   isBlocked(id: string): boolean;
   reason(id: string): BlockReason | undefined;
+  /** Some peer is blocked for this reason. */
+  has(reason: BlockReason): boolean;
 }
 
 /**
  * Peers the manager keeps away: surplus bootstrap peers (until the others stop sufficing) and
  * replaced peers (for a quarantine). The dial gate stops the SDK from re-dialing them; `expired`
- * is told when a quarantine ends. Quarantine timers end with `signal`.
+ * is told when a quarantine ends. Quarantine timers end with `lifetime`.
  */
-export function createPeerBlocks(gate: DialGate, clock: Clock, signal: AbortSignal, expired: (id: string) => void): PeerBlocks {
+export function createPeerBlocks(gate: DialGate, clock: Clock, lifetime: Lifetime, expired: (id: string) => void): PeerBlocks {
   const blocks = new Map<string, { reason: BlockReason; cancel: (() => void) | undefined }>();
 
   const unblock = (id: string): void => {
@@ -35,7 +38,7 @@ export function createPeerBlocks(gate: DialGate, clock: Clock, signal: AbortSign
       const cancel =
         durationMs === undefined
           ? undefined
-          : after(clock, signal, durationMs, () => {
+          : after(clock, lifetime, durationMs, () => {
               unblock(id);
               expired(id);
             });
@@ -49,5 +52,6 @@ export function createPeerBlocks(gate: DialGate, clock: Clock, signal: AbortSign
     },
     isBlocked: (id) => blocks.has(id),
     reason: (id) => blocks.get(id)?.reason,
+    has: (reason) => [...blocks.values()].some((entry) => entry.reason === reason),
   };
 }

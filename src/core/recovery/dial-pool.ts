@@ -1,5 +1,6 @@
 import type { CandidateIndex, DialCandidate } from "../discovery/candidate-index.js";
 import { errorMessage } from "../errors.js";
+import type { Lifetime } from "../lifetime/lifetime.js";
 import { deadline } from "../lifetime/timers.js";
 import { DEFAULT_OPTIONS } from "../options/parse-options.js";
 import { orderedCandidates } from "../policy/dial-order.js";
@@ -10,8 +11,8 @@ import type { ConnectionLike } from "../sdk/node-boundary.js";
 export interface DialRun {
   /** Dials in flight at once. */
   concurrency: number;
-  /** Aborting it abandons the dials in flight; an abandoned dial is no failure of the peer. */
-  signal: AbortSignal;
+  /** Ending it abandons the dials in flight; an abandoned dial is no failure of the peer. */
+  lifetime: Lifetime;
   /** Checked before each new dial: stop starting dials (e.g. the requirements are met). */
   enough?(): boolean;
   started?(candidate: DialCandidate): void;
@@ -55,8 +56,8 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
     runtime.event("peer:dial-failed", candidate.id, reason);
   };
 
-  const dialOne = async (candidate: DialCandidate, signal: AbortSignal): Promise<boolean> => {
-    const limit = deadline(runtime.clock, signal, timeoutMs, () => new Error(`dial timed out after ${timeoutMs} ms`));
+  const dialOne = async (candidate: DialCandidate, owner: Lifetime): Promise<boolean> => {
+    const limit = deadline(runtime.clock, owner, timeoutMs, () => new Error(`dial timed out after ${timeoutMs} ms`));
     try {
       const connection = (await runtime.libp2p.dial(candidate.target, { signal: limit.signal })) as Partial<ConnectionLike> | undefined;
       index.noteDialSuccess(candidate.id);
@@ -65,10 +66,10 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
       }
       return true;
     } catch (error) {
-      if (!signal.aborted) failed(candidate, limit.signal.aborted ? errorMessage(limit.signal.reason) : errorMessage(error));
+      if (!owner.ended) failed(candidate, limit.ended ? errorMessage(limit.signal.reason) : errorMessage(error));
       return false;
     } finally {
-      limit.done();
+      limit.release();
     }
   };
 
@@ -79,10 +80,10 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
     async run(candidates, run) {
       let next = 0;
       const worker = async (): Promise<void> => {
-        while (next < candidates.length && !run.signal.aborted && run.enough?.() !== true) {
+        while (next < candidates.length && !run.lifetime.ended && run.enough?.() !== true) {
           const candidate = candidates[next++] as DialCandidate;
           run.started?.(candidate);
-          const connected = await dialOne(candidate, run.signal);
+          const connected = await dialOne(candidate, run.lifetime);
           run.finished?.(candidate, connected);
         }
       };

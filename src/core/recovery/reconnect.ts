@@ -1,7 +1,9 @@
 import type { DialCandidate } from "../discovery/candidate-index.js";
 import type { WakuPeersFailure } from "../errors.js";
 import { errorMessage, failure } from "../errors.js";
-import { after, childLifetime } from "../lifetime/timers.js";
+import { createLifetime } from "../lifetime/lifetime.js";
+import { after } from "../lifetime/timers.js";
+import type { Lifetime } from "../lifetime/lifetime.js";
 import type { Issues } from "../options/schema.js";
 import { flag, object, optionalDuration } from "../options/schema.js";
 import type { Runtime } from "../runtime.js";
@@ -84,7 +86,7 @@ async function reconnect(runtime: Runtime, pool: DialPool, run: ReconnectRun): P
 function dialUntilMet(runtime: Runtime, pool: DialPool, run: ReconnectRun): Promise<ReconnectResult> {
   const startedAt = runtime.clock.now();
   const progress: ReconnectProgress = { dialed: 0, total: 0, succeeded: 0 };
-  const dials = childLifetime(runtime.signal);
+  const dials = createLifetime(runtime.lifetime);
   const metAtStart = runtime.requirementsMet();
   return new Promise<ReconnectResult>((resolve) => {
     let settled = false;
@@ -95,24 +97,23 @@ function dialUntilMet(runtime: Runtime, pool: DialPool, run: ReconnectRun): Prom
       settled = true;
       cancelTimer();
       stopWatching();
-      dials.abort();
-      dials.release();
+      dials.end();
       const stopped = runtime.signal.aborted;
       const status = stopped ? "disconnected" : runtime.store.getState().status;
       const result: ReconnectResult = { ok, status, durationMs: runtime.clock.now() - startedAt, dialed: progress.dialed };
       if (error !== undefined || stopped) result.error = error ?? failure("STOPPED", "the peer manager was stopped");
       resolve(result);
     };
-    dials.signal.addEventListener("abort", () => finish(false));
+    dials.onEnd(() => finish(false));
     if (!metAtStart) stopWatching = runtime.store.subscribe((state) => state.health.overall === "healthy", (met) => met && finish(true));
-    cancelTimer = after(runtime.clock, runtime.signal, run.timeoutMs, () => {
+    cancelTimer = after(runtime.clock, runtime.lifetime, run.timeoutMs, () => {
       finish(false, failure(progress.total === 0 ? "NO_PEERS" : "TIMEOUT", `requirements not met within ${run.timeoutMs} ms`));
     });
     if (run.hard) rediscover(runtime, () => settled);
     const report = (): void => {
       if (!settled) runtime.updateRecovery({ progress: { ...progress } });
     };
-    void dialAll(runtime, pool, metAtStart, dials.signal, () => settled, progress, report).then(() => {
+    void dialAll(runtime, pool, metAtStart, dials, () => settled, progress, report).then(() => {
       if (metAtStart) finish(runtime.requirementsMet());
     });
   });
@@ -122,7 +123,7 @@ async function dialAll(
   runtime: Runtime,
   pool: DialPool,
   topUpOnly: boolean,
-  signal: AbortSignal,
+  lifetime: Lifetime,
   settled: () => boolean,
   progress: ReconnectProgress,
   report: () => void,
@@ -140,7 +141,7 @@ async function dialAll(
   report();
   await pool.run(candidates, {
     concurrency: runtime.options.dialConcurrency,
-    signal,
+    lifetime,
     enough: settled,
     started() {
       progress.dialed++;

@@ -1,10 +1,12 @@
 import type { EnvironmentHint } from "../detection/environment.js";
 import { errorMessage } from "../errors.js";
-import type { ChildLifetime } from "../lifetime/timers.js";
-import { after, childLifetime } from "../lifetime/timers.js";
+import type { OwnedLifetime } from "../lifetime/lifetime.js";
+import { createLifetime } from "../lifetime/lifetime.js";
+import { after } from "../lifetime/timers.js";
+import type { ParsedRecovery } from "../options/parse-options.js";
 import type { Runtime } from "../runtime.js";
 import type { DialPool } from "./dial-pool.js";
-import type { RecoveryEffect, RecoveryInput, RecoveryMachineState } from "./machine.js";
+import type { RecoveryEffect, RecoveryFacts, RecoveryInput, RecoveryMachineState } from "./machine.js";
 import { INITIAL_RECOVERY, transition } from "./machine.js";
 
 /** How each hint is answered: `online` starts the backoff over at once; page hints dial at once; hiding never does. */
@@ -25,24 +27,17 @@ const HINT_CHECKS: Partial<Record<EnvironmentHint, { urgent?: boolean; resetBack
 export function startRecovery(runtime: Runtime, pool: DialPool): void {
   const options = runtime.options.recovery;
   if (options === undefined) return;
-  const { clock, signal } = runtime;
+  const { clock, signal, lifetime } = runtime;
   const startupUntil = clock.now() + options.startupDelayMs;
   let state: RecoveryMachineState = INITIAL_RECOVERY;
   let cancelTimer = (): void => {};
-  let tick: ChildLifetime | undefined;
+  let tick: OwnedLifetime | undefined;
+
+  const facts = liveFacts(runtime, options, startupUntil);
 
   const send = (input: RecoveryInput): void => {
     if (signal.aborted) return;
-    const result = transition(state, input, {
-      now: clock.now(),
-      requirementsMet: runtime.requirementsMet(),
-      online: runtime.facts.online,
-      paused: runtime.facts.manualReconnect,
-      startupUntil,
-      giveUpAfterMs: options.giveUpAfterMs,
-      backoff: options.backoff,
-      draw: runtime.random,
-    });
+    const result = transition(state, input, facts);
     state = result.state;
     runtime.facts.gaveUp = state.phase === "gave-up";
     for (const effect of result.effects) apply(effect);
@@ -52,14 +47,14 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
     switch (effect.type) {
       case "set-timer":
         cancelTimer();
-        cancelTimer = after(clock, signal, effect.delayMs, () => send({ type: "timer" }));
+        cancelTimer = after(clock, lifetime, effect.delayMs, () => send({ type: "timer" }));
         return;
       case "clear-timer":
         return cancelTimer();
       case "start-tick":
         return runTick();
       case "abort-tick":
-        return tick?.abort();
+        return tick?.end();
       case "report":
         if (effect.patch.inProgress !== undefined) runtime.facts.autoRecovering = effect.patch.inProgress;
         return runtime.updateRecovery(effect.patch);
@@ -73,19 +68,19 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
   };
 
   const runTick = (): void => {
-    const lifetime = childLifetime(signal);
-    tick = lifetime;
+    const dials = createLifetime(lifetime);
+    tick = dials;
     pool
       .candidates()
       .then((candidates) => {
         const due = candidates.filter((candidate) => !candidate.connected).slice(0, options.maxDialsPerTick);
         const enough = () => runtime.requirementsMet();
-        return pool.run(due, { concurrency: runtime.options.dialConcurrency, signal: lifetime.signal, enough });
+        return pool.run(due, { concurrency: runtime.options.dialConcurrency, lifetime: dials, enough });
       })
       .catch((error: unknown) => runtime.fail("DISCOVERY_FAILED", `cannot list known peers: ${errorMessage(error)}`))
       .finally(() => {
-        lifetime.release();
-        if (tick === lifetime) tick = undefined;
+        dials.release();
+        if (tick === dials) tick = undefined;
         send({ type: "tick-done" });
       });
   };
@@ -100,4 +95,26 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
     if (check !== undefined) send({ type: "check", ...check });
   });
   runtime.bus.on("resume", () => send({ type: "resume" }));
+}
+
+/** The facts, read when the machine asks (after every commit it usually asks one question: are the requirements met?). */
+function liveFacts(runtime: Runtime, options: ParsedRecovery, startupUntil: number): RecoveryFacts {
+  return {
+    get now() {
+      return runtime.clock.now();
+    },
+    get requirementsMet() {
+      return runtime.requirementsMet();
+    },
+    get online() {
+      return runtime.facts.online;
+    },
+    get paused() {
+      return runtime.facts.manualReconnect;
+    },
+    startupUntil,
+    giveUpAfterMs: options.giveUpAfterMs,
+    backoff: options.backoff,
+    draw: runtime.random,
+  };
 }

@@ -1,3 +1,4 @@
+import type { Lifetime } from "../lifetime/lifetime.js";
 import type { PeerIdLike } from "./node-boundary.js";
 import { connectionGater } from "./sdk-internals.js";
 
@@ -9,7 +10,7 @@ import { connectionGater } from "./sdk-internals.js";
  * The gate wraps libp2p's connection gater (`denyDialPeer`, see `sdk-internals.ts`). Where it is
  * missing, `installed` is false and the manager falls back to hanging up a blocked peer as soon as
  * it connects. A gater the app configured keeps working: ours asks it for every peer we do not
- * block. The previous gater is restored when `signal` aborts (when ours is still in place).
+ * block. The previous gater is restored when `lifetime` ends (when ours is still in place).
  */
 export interface DialGate {
   /** The gater was found and wrapped. */
@@ -21,17 +22,17 @@ export interface DialGate {
 
 type DenyDialPeer = (peerId: PeerIdLike) => boolean | Promise<boolean>;
 
-export function installDialGate(libp2p: unknown, signal: AbortSignal): DialGate {
+export function installDialGate(libp2p: unknown, lifetime: Lifetime): DialGate {
   const blocked = new Set<string>();
   const gater = connectionGater(libp2p);
   const previous = gater?.denyDialPeer;
   const ours: DenyDialPeer = (peerId) => {
-    if (!signal.aborted && blocked.has(peerId.toString())) return true;
+    if (!lifetime.ended && blocked.has(peerId.toString())) return true;
     return previous === undefined ? false : previous.call(gater, peerId);
   };
   if (gater !== undefined) {
     gater.denyDialPeer = ours;
-    signal.addEventListener("abort", () => {
+    lifetime.onEnd(() => {
       blocked.clear();
       if (gater.denyDialPeer !== ours) return;
       if (previous === undefined) delete gater.denyDialPeer;

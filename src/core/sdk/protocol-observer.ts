@@ -48,7 +48,7 @@ const PEER_FILTER_ERRORS = new Set(["Generic error", "No response received", "Re
  * removed with `runtime.signal` (see `wrapMethod`).
  */
 export function observeProtocols(runtime: Runtime, pool: DialPool): ProtocolCapabilities {
-  const { node, signal } = runtime;
+  const { node, signal, lifetime } = runtime;
   const report: Report = (peerId, protocol, ok, reason) => {
     if (signal.aborted || peerId === undefined || peerId === null) return;
     try {
@@ -69,9 +69,9 @@ export function observeProtocols(runtime: Runtime, pool: DialPool): ProtocolCapa
       const result = await original.apply(this, args);
       observeLightPush(result, report);
       return result;
-    }, signal);
-  const filterPing = wrapMethod(core, "ping", filterResult(0, "filter ping"), signal);
-  wrapMethod(core, "subscribe", filterResult(1, "filter subscribe"), signal);
+    }, lifetime);
+  const filterPing = wrapMethod(core, "ping", filterResult(0, "filter ping"), lifetime);
+  wrapMethod(core, "subscribe", filterResult(1, "filter subscribe"), lifetime);
   const filterPushes = wrapMethod(core, "handleIncomingMessage", (original) =>
     function (this: unknown, ...args: unknown[]) {
       const [pubsubTopic, message, peerId] = args;
@@ -80,12 +80,12 @@ export function observeProtocols(runtime: Runtime, pool: DialPool): ProtocolCapa
         runtime.bus.emit("filterPush", { peerId: String(peerId), pubsubTopic, contentTopic: typeof contentTopic === "string" ? contentTopic : undefined });
       }
       return original.apply(this, args);
-    }, signal);
+    }, lifetime);
   const store = wrapMethod(storeCore(node), "queryPerPage", (original) =>
     function (this: unknown, ...args: unknown[]) {
       const pages = original.apply(this, args) as AsyncGenerator<unknown, unknown, unknown>;
       return isAsyncIterable(pages) ? observeStorePages(pages, args[2], report) : pages;
-    }, signal);
+    }, lifetime);
   return { lightPush, filterPing, filterPushes, store };
 }
 

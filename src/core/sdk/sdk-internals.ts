@@ -1,3 +1,4 @@
+import type { Lifetime } from "../lifetime/lifetime.js";
 import type { PeerIdLike } from "./node-boundary.js";
 
 // Every reach into private parts of @waku/sdk 0.0.36 and libp2p 2.8, in one file, so an SDK
@@ -64,13 +65,13 @@ export function filterSubscriptions(node: unknown): SubscriptionView[] | undefin
 }
 
 /**
- * Replaces `target[key]` with `wrap(original)` until `signal` aborts. The original is put back
+ * Replaces `target[key]` with `wrap(original)` until `lifetime` ends. The original is put back
  * then, unless someone wrapped it after us (their wrapper calls ours, which by then only passes
  * through). Returns whether the method was found and wrapped.
  */
-export function wrapMethod(target: Methods | undefined, key: string, wrap: (original: AnyFunction) => AnyFunction, signal: AbortSignal): boolean {
+export function wrapMethod(target: Methods | undefined, key: string, wrap: (original: AnyFunction) => AnyFunction, lifetime: Lifetime): boolean {
   const original = target?.[key];
-  if (target === undefined || typeof original !== "function" || signal.aborted) return false;
+  if (target === undefined || typeof original !== "function" || lifetime.ended) return false;
   const replacement = wrap(original as AnyFunction);
   const own = Object.hasOwn(target, key);
   try {
@@ -79,7 +80,7 @@ export function wrapMethod(target: Methods | undefined, key: string, wrap: (orig
     return false;
   }
   if (target[key] !== replacement) return false;
-  signal.addEventListener("abort", () => {
+  lifetime.onEnd(() => {
     if (target[key] !== replacement) return;
     if (own) target[key] = original;
     else delete target[key];

@@ -37,11 +37,10 @@ export class EventLog {
 
   snapshot(): readonly PeerEvent[] {
     if (!this.#dirty) return this.#snapshot;
-    const events: PeerEvent[] = [];
-    const oldest = (this.#next - this.#size + this.#capacity) % this.#capacity;
-    for (let i = 0; i < this.#size; i++) {
-      events.push(this.#slots[(oldest + i) % this.#capacity] as PeerEvent);
-    }
+    // Two native copies (oldest part, then the wrapped part) instead of an element-by-element loop:
+    // this runs once per commit.
+    const slots = this.#slots as PeerEvent[];
+    const events = this.#size < this.#capacity ? slots.slice(0, this.#size) : slots.slice(this.#next).concat(slots.slice(0, this.#next));
     this.#snapshot = Object.freeze(events);
     this.#dirty = false;
     return this.#snapshot;

@@ -1,4 +1,5 @@
 import type { Clock } from "../lifetime/clock.js";
+import type { Lifetime } from "../lifetime/lifetime.js";
 import { after } from "../lifetime/timers.js";
 import type { ConnectionStatus, LostConnectionState } from "../types.js";
 
@@ -22,11 +23,11 @@ export interface LostConnectionTracker {
  * `connected` for longer than `graceMs` signals `lost`; coming back then signals `restored`.
  * A blip shorter than the grace signals nothing, so the UI never flashes a warning for it.
  * Before the first connection nothing is "lost": that is still `connecting`. The grace timer
- * ends with `signal`.
+ * ends with `lifetime`.
  */
 export function createLostConnectionTracker(
   clock: Clock,
-  signal: AbortSignal,
+  lifetime: Lifetime,
   graceMs: number,
   onSignal: (signal: LostConnectionSignal) => void,
 ): LostConnectionTracker {
@@ -56,7 +57,7 @@ export function createLostConnectionTracker(
         return;
       }
       if (!everConnected || state === "lost" || state === "failed" || cancelGrace !== undefined) return;
-      cancelGrace = after(clock, signal, graceMs, () => {
+      cancelGrace = after(clock, lifetime, graceMs, () => {
         cancelGrace = undefined;
         emit("lost");
       });

@@ -265,7 +265,7 @@ export interface FakeNode {
   connectPeer(id: string, options?: FakePeerOptions): FakeConnection;
   identifyPeer(id: string, protocols?: readonly FakeProtocol[]): void;
   disconnectPeer(id: string): void;
-  /** In the peer store with these protocols and tags, not connected: a reconnect candidate. */
+  /** In the peer store with these protocols and tags, not connected (announced with `peer:update`): a reconnect candidate. */
   knowPeer(id: string, options?: Pick<FakePeerOptions, "protocols" | "tags">): void;
   updatePeer(id: string, change: Pick<FakePeerOptions, "protocols" | "tags">): void;
   /** Outcome(s) of the next dials to `id`; a sequence is consumed in order, its last repeats. Unscripted dials fail. */
@@ -302,7 +302,8 @@ export function createFakeNode(options: { selfId?: string } = {}): FakeNode {
     knowPeer(id, peerOptions = {}) {
       const protocols = peerOptions.protocols ?? [];
       protocolsOf.set(id, protocols);
-      libp2p.know(id, [...BASE_CODECS, ...toCodecs(protocols)], peerOptions.tags ?? []);
+      // Like libp2p's peer store, a write is announced with `peer:update`.
+      libp2p.update(id, { codecs: [...BASE_CODECS, ...toCodecs(protocols)], tags: peerOptions.tags ?? [] });
     },
     updatePeer(id, change) {
       libp2p.update(id, {

@@ -5,6 +5,7 @@ import { manualEnvironment } from "../../../src/core/index.js";
 import type { DialCandidate, OrderOptions, ServicePeer } from "../../../src/core/internal.js";
 import { orderDialCandidates, planBootstrapLimit, shuffle } from "../../../src/core/internal.js";
 import { protocolMaskFromCodecs } from "../../../src/core/peers/codecs.js";
+import { createLifetime } from "../../../src/core/lifetime/lifetime.js";
 import { installDialGate } from "../../../src/core/sdk/dial-gate.js";
 import { createFakeNode, FAKE_CODECS, FULL, managerHarness, settle } from "../_harness.js";
 const FULL_MASK = protocolMaskFromCodecs([FAKE_CODECS.lightPush, FAKE_CODECS.filter, FAKE_CODECS.store]);
@@ -94,8 +95,8 @@ describe("dial gate", () => {
     const previous = vi.fn(async (peerId: { toString(): string }) => peerId.toString() === "app-denied");
     const gater: { denyDialPeer?: typeof previous } = { denyDialPeer: previous };
     const libp2p = { components: { connectionGater: gater } } as unknown as Libp2pLike;
-    const lifetime = new AbortController();
-    const gate = installDialGate(libp2p, lifetime.signal);
+    const lifetime = createLifetime();
+    const gate = installDialGate(libp2p, lifetime);
     expect(gate.installed).toBe(true);
     gate.block("parked");
     const deny = gater.denyDialPeer!;
@@ -104,12 +105,12 @@ describe("dial gate", () => {
     expect(await deny({ toString: () => "free" })).toBe(false);
     gate.unblock("parked");
     expect(await deny({ toString: () => "parked" })).toBe(false);
-    lifetime.abort();
+    lifetime.end();
     expect(gater.denyDialPeer).toBe(previous);
   });
 
   it("reports itself missing when libp2p has no reachable gater", () => {
-    const gate = installDialGate({} as Libp2pLike, new AbortController().signal);
+    const gate = installDialGate({} as Libp2pLike, createLifetime());
     expect(gate.installed).toBe(false);
     gate.block("x");
     expect(gate.isBlocked("x")).toBe(true);
