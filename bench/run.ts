@@ -31,6 +31,7 @@ import { killedPeerBenchmark } from "./rows/killed-peer.js";
 import { leaksHooksBenchmark } from "./rows/leaks-hooks.js";
 import { leaksProviderBenchmark } from "./rows/leaks-provider.js";
 import { rendersBenchmark } from "./rows/renders.js";
+import { rendersIdleBenchmark } from "./rows/renders-idle.js";
 import { restartRecoveryBenchmark } from "./rows/restart-recovery.js";
 import type { BenchContext, Benchmark, BenchRow } from "./types.js";
 
@@ -43,6 +44,7 @@ const ROW_ORDER = [
   "back-online",
   "renders-badge",
   "renders-counts",
+  "renders-idle",
   "event-cost",
   "bundle-main",
   "bundle-core",
@@ -60,7 +62,7 @@ const ROW_ORDER = [
  * nothing worth quoting and must stay short (`npm test` runs it), so it runs the lanes side by side.
  */
 const LANES: readonly (readonly Benchmark[])[] = [
-  [bundleBenchmark, eventCostBenchmark, rendersBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
+  [bundleBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
   [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark],
 ];
 

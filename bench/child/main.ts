@@ -13,6 +13,7 @@ type Task = { run(params: never, io: ChildIo): Promise<unknown> };
 const TASKS: Record<string, () => Promise<Task>> = {
   "event-cost": () => import("./event-cost.js"),
   renders: () => import("./renders.js"),
+  "renders-idle": () => import("./renders-idle.js"),
   "leaks-hooks": () => import("./leaks-hooks.js"),
   "leaks-provider": () => import("./leaks-provider.js"),
 };

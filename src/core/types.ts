@@ -75,7 +75,10 @@ export interface PeerInfo {
   connected: boolean;
   /** Epoch ms when the current connection opened. */
   connectedSince: number | undefined;
-  /** Last measured round trip in ms. */
+  /**
+   * Round trip in ms: from our liveness pings, smoothed (as TCP's SRTT), else libp2p's connection
+   * monitor. Published only when it moves by max(5 ms, 10 %), so ping jitter re-renders nothing.
+   */
   rttMs: number | undefined;
   /** 0..100; starts at 100, protocol failures lower it. */
   score: number;

@@ -6,7 +6,6 @@ import { WakuPeersError } from "../core/index.js";
 import type { ParsedOptions } from "../core/options/parse-options.js";
 import { MANAGER_OPTION_KEYS, parseOptions } from "../core/options/parse-options.js";
 import { unknownKey } from "../core/options/schema.js";
-import { isDevelopment } from "./development.js";
 import { structurallyEqual } from "./structural.js";
 import { useLatest } from "./use-latest.js";
 import { useStructurallyStable } from "./use-structurally-stable.js";
@@ -45,7 +44,7 @@ export function useManagerOptions(props: Record<string, unknown>): { options: Cr
 function knownProps(props: Record<string, unknown>): Record<string, unknown> {
   const unknown = Object.keys(props).filter((key) => !MANAGER_OPTION_KEYS.includes(key));
   if (unknown.length === 0) return props;
-  if (isDevelopment()) {
+  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
     throw new WakuPeersError(
       "INVALID_OPTIONS",
       unknown.map((key) => `${unknownKey(key, key, [...MANAGER_OPTION_KEYS, ...PROVIDER_KEYS])} on <WakuPeersProvider>`),
@@ -86,7 +85,7 @@ function useChurnWarning(props: Record<string, unknown>): void {
   const seams = IDENTITY_PATHS.map((path) => valueAt(props, path));
   useEffect(() => {
     const churn = state.current;
-    if (churn.warned || !isDevelopment()) return;
+    if (churn.warned || !(typeof process !== "undefined" && process.env.NODE_ENV !== "production")) return;
     const changed = IDENTITY_PATHS.filter((_, index) => churn.previous !== undefined && seams[index] !== undefined && seams[index] !== churn.previous[index]);
     churn.previous = seams;
     churn.renders = changed.length > 0 ? churn.renders + 1 : 0;

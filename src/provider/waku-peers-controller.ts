@@ -16,7 +16,6 @@ import { errorMessage, failure } from "../core/errors.js";
 import { createListeners } from "../core/lifetime/listeners.js";
 import { resolveRequirements } from "../core/options/parse-options.js";
 import { createInitialState, createPeersStore } from "../core/state/store.js";
-import { isDevelopment } from "./development.js";
 import { differsOnlyByFunctionIdentity, isSameNodeSource, type NodeSource } from "./node-source.js";
 import { cloneStructure } from "./structural.js";
 
@@ -215,7 +214,7 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
   };
 
   const warnIfOnlyFunctionsChanged = (previous: NodeSource, next: NodeSource) => {
-    if (warnedAboutFunctionIdentity || !isDevelopment() || !differsOnlyByFunctionIdentity(previous, next)) return;
+    if (warnedAboutFunctionIdentity || !(typeof process !== "undefined" && process.env.NODE_ENV !== "production") || !differsOnlyByFunctionIdentity(previous, next)) return;
     warnedAboutFunctionIdentity = true;
     console.warn(
       "[waku-peers] <WakuPeersProvider options> changed only by the identity of a function " +

@@ -5,7 +5,6 @@ import { useEffect, useState, type ReactElement, type ReactNode } from "react";
 import type { CreatePeerManagerOptions } from "../core/index.js";
 import { createInitialState } from "../core/state/store.js";
 import { WakuPeersContext } from "./context.js";
-import { isDevelopment } from "./development.js";
 import { useManagerOptions } from "./manager-props.js";
 import { toNodeSource } from "./node-source.js";
 import { useStructurallyStable } from "./use-structurally-stable.js";
@@ -69,7 +68,7 @@ export function WakuPeersProvider(props: WakuPeersProviderProps): ReactElement {
   const stableOptions = useStructurallyStable(options);
 
   useEffect(() => {
-    if (node !== undefined && stableOptions !== undefined && isDevelopment()) {
+    if (typeof process !== "undefined" && process.env.NODE_ENV !== "production" && node !== undefined && stableOptions !== undefined) {
       console.warn("[waku-peers] <WakuPeersProvider> got both `node` and `options`; `options` is ignored.");
     }
     controller.acquire(toNodeSource(node, stableOptions), managerOptions);

@@ -23,7 +23,7 @@ const SERVICE_MASK = protocolBit("lightPush") | protocolBit("filter") | protocol
 
 /**
  * Round trips are published only when they change meaningfully (by max(5 ms, 10 %)): ping jitter
- * of a millisecond would otherwise rewrite `peers` every liveness round and re-render an idle page.
+ * would otherwise rewrite `peers` every liveness round and re-render an idle page.
  */
 export function isMeaningfulRttChange(published: number | undefined, measured: number | undefined): boolean {
   if (published === undefined || measured === undefined) return published !== measured;
@@ -49,7 +49,11 @@ export interface PeerRecord {
   storeReadPending: boolean;
   score: number;
   lastFailure: PeerFailure | undefined;
-  /** Round trip measured by our liveness pings: fresher than libp2p's (10 s monitor), so preferred. */
+  /**
+   * Round trip from our liveness pings, smoothed like TCP's SRTT (each sample moves it by 1/8):
+   * fresher than libp2p's (10 s monitor), so preferred. On a busy machine loopback pings swing
+   * between 5 and 30 ms; the smoothed figure stays put, so an idle page is not re-rendered for it.
+   */
   measuredRttMs: number | undefined;
   /** The protocols this peer added to the counts at the last commit (0 while disconnected). */
   countedMask: number;
@@ -163,10 +167,11 @@ export class PeerTable {
     this.#markDirty(record.id);
   }
 
-  /** A liveness ping answered in `rttMs`; the row changes only when the change is meaningful. */
+  /** A liveness ping answered in `rttMs`; the row changes only when the smoothed figure moved meaningfully. */
   setMeasuredRtt(record: PeerRecord, rttMs: number): void {
-    record.measuredRttMs = rttMs;
-    if (isMeaningfulRttChange(record.info?.rttMs, rttMs)) this.#markDirty(record.id);
+    const smoothed = record.measuredRttMs === undefined ? rttMs : record.measuredRttMs + (rttMs - record.measuredRttMs) / 8;
+    record.measuredRttMs = smoothed;
+    if (isMeaningfulRttChange(record.info?.rttMs, Math.round(smoothed))) this.#markDirty(record.id);
   }
 
   isConnected(id: string): boolean {
@@ -269,7 +274,7 @@ function buildPeerInfo(record: PeerRecord, connections: readonly ConnectionLike[
   const connected = connections.length > 0;
   let address: string | undefined;
   let connectedSince: number | undefined;
-  let rttMs: number | undefined = record.measuredRttMs;
+  let rttMs: number | undefined = record.measuredRttMs === undefined ? undefined : Math.round(record.measuredRttMs);
   for (const connection of connections) {
     if (connectedSince === undefined || connection.timeline.open < connectedSince) {
       connectedSince = connection.timeline.open;

@@ -91,7 +91,8 @@ describe("round trips", () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
     fake.connectPeer("B", { protocols: [...FULL] });
-    const answers = [7, 8, 7, 9, 6, 7, 40];
+    // Loopback pings on a busy machine: 7 ms, then swings between 2 and 20 ms, then a real change to 60 ms.
+    const answers = [7, 12, 3, 18, 2, 20, 6, 14, 60, 60, 60, 60, 60, 60];
     let round = 0;
     fake.libp2p.services.ping = {
       ping: (_peer: PeerIdLike) => Promise.resolve(answers[Math.min(answers.length - 1, Math.floor(round++ / 2))]!),
@@ -102,10 +103,10 @@ describe("round trips", () => {
     expect(peers.A?.rttMs).toBe(7);
     const updates: unknown[] = [];
     manager.store.subscribe((state) => state.peers, (next) => updates.push(next));
-    await vi.advanceTimersByTimeAsync(5_000); // 8, 7, 9, 6, 7 ms: within max(5 ms, 10 %)
+    await vi.advanceTimersByTimeAsync(7_000); // the swings: smoothed, they stay within max(5 ms, 10 %)
     expect(updates).toEqual([]);
     expect(manager.store.getState().peers).toBe(peers);
-    await vi.advanceTimersByTimeAsync(1_000); // 40 ms: a real change
-    expect(manager.store.getState().peers.A?.rttMs).toBe(40);
+    await vi.advanceTimersByTimeAsync(3_000); // 60 ms, sustained: a real change shows within a few rounds
+    expect(manager.store.getState().peers.A?.rttMs).toBeGreaterThanOrEqual(20);
   });
 });
