@@ -89,6 +89,7 @@ export class PeerTable {
   /** Disconnected peers kept in the table, oldest first (a Set keeps insertion order). */
   readonly #retained = new Set<string>();
   #counts: PeerCounts = NO_PEERS;
+  #membership = 0;
   // Scratch of the commit in progress.
   #base: Peers = {};
   #nextPeers: Record<string, PeerInfo> | undefined;
@@ -174,6 +175,14 @@ export class PeerTable {
     if (isMeaningfulRttChange(record.info?.rttMs, Math.round(smoothed))) this.#markDirty(record.id);
   }
 
+  /**
+   * Changes whenever a commit connected or disconnected a peer or changed what a connected peer
+   * serves: the peer policy only has work then, not for a new round trip or score.
+   */
+  get membership(): number {
+    return this.#membership;
+  }
+
   isConnected(id: string): boolean {
     return this.#records.get(id)?.info?.connected === true;
   }
@@ -210,6 +219,7 @@ export class PeerTable {
       else if (!this.#retained.has(id)) this.#retained.add(id);
 
       const info = buildPeerInfo(record, connections);
+      if (info.connected !== record.info?.connected || (connected && info.protocols !== record.info?.protocols)) this.#membership++;
       if (info !== record.info) {
         record.info = info;
         this.#writable()[id] = info;

@@ -15,8 +15,12 @@ import { planBootstrapLimit } from "./peer-policy.js";
  * are hung up as soon as they appear. A replaced peer whose quarantine ends comes back on probation.
  */
 export function startPeerPolicy(runtime: Runtime, pool: DialPool): void {
-  runtime.bus.on("committed", ({ previous, next }) => {
-    if (next.peers !== previous.peers) enforce(runtime, pool);
+  let membership: number | undefined;
+  runtime.bus.on("committed", () => {
+    // Only a peer connecting, leaving or changing protocols gives the policy work.
+    if (runtime.table.membership === membership) return;
+    membership = runtime.table.membership;
+    enforce(runtime, pool);
   });
   runtime.bus.on("quarantineOver", (id) => {
     const record = runtime.table.get(id);

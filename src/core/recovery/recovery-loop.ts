@@ -86,6 +86,8 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
   };
 
   runtime.bus.on("committed", ({ previous, next }) => {
+    // What the machine looks at did not change (a new round trip, a tag): its answer would not either.
+    if (next.health === previous.health && next.status === previous.status && next.online === previous.online && next.recovery.manual === previous.recovery.manual) return;
     // The requirements are met again anyway (the SDK recovered on its own): retry as usual from now on.
     if (state.phase === "gave-up" && next.health.overall === "healthy") send({ type: "resume" });
     send({ type: "check", urgent: previous.status === "connected" && next.status !== "connected" });
