@@ -38,7 +38,12 @@ const RESULTS: { readonly [S in ConnectionStatus]: ConnectionStatusResult<S> } =
   disconnected: resultOf("disconnected"),
 };
 
-/** The status result of a state (what `getConnectionStatus` reads). */
+/**
+ * The status result of a state (what `getConnectionStatus` reads).
+ *
+ * @example
+ * selectConnectionStatus(manager.store.getInitialState()).status; // "idle"
+ */
 export const selectConnectionStatus = (state: WakuPeersState): GetConnectionStatusReturnType => RESULTS[state.status];
 
 /**

@@ -1,7 +1,12 @@
 import type { HealthState, ProtocolHealth, ProtocolName, WakuPeersState } from "../types.js";
 import type { StoreSource } from "./types.js";
 
-/** The health slice of a state: all of it, or one protocol's (what `getPeerHealth` reads). */
+/**
+ * The health slice of a state: all of it, or one protocol's (what `getPeerHealth` reads).
+ *
+ * @example
+ * selectPeerHealth(state, "store"); // { connected, required, ok }
+ */
 export function selectPeerHealth(state: WakuPeersState, protocol?: ProtocolName): HealthState | ProtocolHealth {
   return protocol === undefined ? state.health : state.health[protocol];
 }

@@ -5,7 +5,12 @@ import type { StoreSource } from "./types.js";
 // changed, so the list keeps its identity too (safe as a `useMemo` dependency).
 const lists = new WeakMap<WakuPeersState["peers"], readonly PeerInfo[]>();
 
-/** The peer list of a state (what `getPeers` reads). */
+/**
+ * The peer list of a state (what `getPeers` reads).
+ *
+ * @example
+ * selectPeers(state).filter((peer) => peer.connected);
+ */
 export function selectPeers(state: WakuPeersState): readonly PeerInfo[] {
   let list = lists.get(state.peers);
   if (list === undefined) {

@@ -57,7 +57,12 @@ export function protocolNamesFromMask(mask: number): readonly ProtocolName[] {
   return PROTOCOL_LISTS[mask] ?? [];
 }
 
-/** Named Waku protocols among a peer's codecs, e.g. from `peer:identify`. */
+/**
+ * Named Waku protocols among a peer's codecs, e.g. from `peer:identify`.
+ *
+ * @example
+ * protocolNamesFromCodecs(["/ipfs/id/1.0.0", WAKU_CODECS.store]); // ["store"]
+ */
 export function protocolNamesFromCodecs(codecs: Iterable<string>): readonly ProtocolName[] {
   return protocolNamesFromMask(protocolMaskFromCodecs(codecs));
 }

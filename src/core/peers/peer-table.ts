@@ -24,6 +24,10 @@ const SERVICE_MASK = protocolBit("lightPush") | protocolBit("filter") | protocol
 /**
  * Round trips are published only when they change meaningfully (by max(5 ms, 10 %)): ping jitter
  * would otherwise rewrite `peers` every liveness round and re-render an idle page.
+ *
+ * @example
+ * isMeaningfulRttChange(20, 23); // false
+ * isMeaningfulRttChange(20, 26); // true
  */
 export function isMeaningfulRttChange(published: number | undefined, measured: number | undefined): boolean {
   if (published === undefined || measured === undefined) return published !== measured;

@@ -45,7 +45,12 @@ export function orderDialCandidates(candidates: readonly DialCandidate[], option
   });
 }
 
-/** Fisher–Yates with an injectable source, so tests can fix the order. */
+/**
+ * Fisher–Yates with an injectable source, so tests can fix the order.
+ *
+ * @example
+ * shuffle(["a", "b", "c"], Math.random);
+ */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const result = [...items];
   for (let i = result.length - 1; i > 0; i--) {

@@ -25,6 +25,9 @@ export const NO_PEERS: PeerCounts = Object.freeze({
  *
  * Pass the previous value to keep object identity where nothing changed: selectors over
  * `health` or `health.filter` then do not re-render.
+ *
+ * @example
+ * computeHealth({ ...NO_PEERS, lightPush: 2, filter: 1, store: 1, servicePeers: 2 }, DEFAULT_REQUIREMENTS).overall; // "degraded"
  */
 export function computeHealth(
   counts: PeerCounts,

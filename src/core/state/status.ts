@@ -34,6 +34,9 @@ export interface StatusInput {
  * "connecting…" on first load and "reconnecting…" after a loss. After a give-up the status stays
  * `disconnected` until `reconnect()` — unless the requirements are met again anyway (the SDK
  * recovered on its own): the status never claims less than the truth.
+ *
+ * @example
+ * deriveStatus({ started: true, stopped: false, health: "unhealthy", everConnected: true, online: true }); // "reconnecting"
  */
 export function deriveStatus(input: StatusInput): ConnectionStatus {
   if (input.stopped) return "disconnected";
