@@ -33,6 +33,7 @@ import { leaksHooksBenchmark } from "./rows/leaks-hooks.js";
 import { leaksProviderBenchmark } from "./rows/leaks-provider.js";
 import { messagesBenchmark } from "./rows/messages.js";
 import { rendersBenchmark } from "./rows/renders.js";
+import { rendersIdleBenchmark } from "./rows/renders-idle.js";
 import { restartRecoveryBenchmark } from "./rows/restart-recovery.js";
 import type { BenchContext, Benchmark, BenchRow } from "./types.js";
 
@@ -45,6 +46,7 @@ const ROW_ORDER = [
   "back-online",
   "renders-badge",
   "renders-counts",
+  "renders-idle",
   "event-cost",
   "bundle-main",
   "bundle-core",
@@ -67,7 +69,7 @@ const ROW_ORDER = [
  * nothing worth quoting and must stay short (`npm test` runs it), so it runs the lanes side by side.
  */
 const LANES: readonly (readonly Benchmark[])[] = [
-  [bundleBenchmark, bundleMessagesBenchmark, eventCostBenchmark, rendersBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
+  [bundleBenchmark, bundleMessagesBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
   [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark, messagesBenchmark],
 ];
 

@@ -48,9 +48,11 @@ export type {
   ProtocolName,
   ReconnectOptions,
   ReconnectProgress,
+  PeersStore,
   ReconnectResult,
   RecoveryState,
   Requirements,
   WakuPeersErrorCode,
+  WakuPeersFailure,
   WakuPeersState,
 } from "./core/index.js";

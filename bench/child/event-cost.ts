@@ -11,7 +11,7 @@ import { createPeerManager } from "../../src/core/index.js";
 import { followNaively } from "../lib/naive-counts.js";
 import { applyAction, countingFakeNode, peerScript } from "../lib/peer-script.js";
 import { median } from "../types.js";
-import type { ChildIo } from "./main.js";
+import type { ChildIo } from "./io.js";
 
 export interface EventCostParams {
   events: number;

@@ -37,7 +37,7 @@ import {
 import { activeResources, collectedHeapBytes, heapSlope, resourceGrowth, sampleCycles } from "../lib/heap.js";
 import { followNaively } from "../lib/naive-counts.js";
 import { createFakeNode, type FakeNode } from "../../test/unit/core/_fake-node.js";
-import type { ChildIo } from "./main.js";
+import type { ChildIo } from "./io.js";
 
 
 export interface LeaksHooksParams {
@@ -82,9 +82,8 @@ function countingManager(manager: PeerManager): { manager: PeerManager; active()
     store: {
       getState: inner.getState,
       getInitialState: inner.getInitialState,
-      setState: inner.setState,
       // One function for the wrapper's whole life: hooks hand it to useSyncExternalStore.
-      subscribe: counted(inner.subscribe.bind(inner), (delta) => (store += delta)),
+      subscribe: counted(inner.subscribe.bind(inner) as (...args: unknown[]) => () => void, (delta) => (store += delta)) as PeerManager["store"]["subscribe"],
     },
     onLostConnection: counted(manager.onLostConnection.bind(manager), (delta) => (lost += delta)),
   };

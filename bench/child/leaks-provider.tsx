@@ -20,7 +20,7 @@ import { createRoot } from "react-dom/client";
 import { WakuPeersProvider, useConnectionStatus, useWakuNode } from "../../src/index.js";
 import { activeResources, collectedHeapBytes, heapSlope, resourceGrowth, sampleCycles } from "../lib/heap.js";
 import { now, sleep } from "../lib/time.js";
-import type { ChildIo } from "./main.js";
+import type { ChildIo } from "./io.js";
 
 // Real timers and sockets: React schedules on its own, no act() around network waits.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;

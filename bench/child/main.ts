@@ -4,19 +4,16 @@
  */
 import "waku-peers-fleet/polyfill";
 
+import { preloadPeerManager } from "../../src/core/index.js";
 import type { ChildMessage, ParentMessage } from "../lib/child.js";
-
-export interface ChildIo {
-  log(message: string): void;
-  /** Asks the parent something only it can see (the fleet) and waits for the answer. */
-  checkpoint<T>(name: string, data?: unknown): Promise<T>;
-}
+import type { ChildIo } from "./io.js";
 
 type Task = { run(params: never, io: ChildIo): Promise<unknown> };
 
 const TASKS: Record<string, () => Promise<Task>> = {
   "event-cost": () => import("./event-cost.js"),
   renders: () => import("./renders.js"),
+  "renders-idle": () => import("./renders-idle.js"),
   "leaks-hooks": () => import("./leaks-hooks.js"),
   "leaks-provider": () => import("./leaks-provider.js"),
 };
@@ -57,6 +54,8 @@ async function start(params: unknown): Promise<void> {
   try {
     if (!load) throw new Error(`unknown task "${name}" (known: ${Object.keys(TASKS).join(", ")})`);
     const task = await load();
+    // Every default on from the first event: the manager's acting parts are loaded before the task starts.
+    await preloadPeerManager();
     const value = await task.run(params as never, io);
     await send({ type: "result", value });
   } catch (error) {

@@ -17,7 +17,7 @@ import { WakuPeersProvider, useConnectionStatus, usePeerHealth } from "../../src
 import { followNaively, type NaiveCounts } from "../lib/naive-counts.js";
 import { createOracle, healthKey, overallOf } from "../lib/oracle.js";
 import { applyAction, countingFakeNode, peerScript } from "../lib/peer-script.js";
-import type { ChildIo } from "./main.js";
+import type { ChildIo } from "./io.js";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

@@ -8,7 +8,7 @@
 import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
 
 import { lightNodeOptions, type Fleet } from "waku-peers-fleet";
-import { createPeerManager, type CreatePeerManagerOptions, type WakuPeerManager } from "../../src/core/index.js";
+import { createPeerManager, preloadPeerManager, type CreatePeerManagerOptions, type PeerManager } from "../../src/core/index.js";
 import { sleep, withTimeout } from "./time.js";
 
 export interface SdkClient {
@@ -17,7 +17,7 @@ export interface SdkClient {
 }
 
 export interface OurClient extends SdkClient {
-  readonly manager: WakuPeerManager;
+  readonly manager: PeerManager;
 }
 
 export interface ClientOptions {
@@ -39,9 +39,11 @@ export interface OurClientOptions extends ClientOptions {
 export async function startOurs(fleet: Fleet, options: OurClientOptions = {}): Promise<OurClient> {
   const nodeOptions = lightNodeOptions(fleet, options.nodeOptions);
   const bootstrapPeers = [...(nodeOptions.bootstrapPeers ?? [])];
+  // Every default on from attach: the manager's acting parts are loaded before it is created.
+  await preloadPeerManager();
   const node = await createLightNode(nodeOptions);
   options.beforeAttach?.(node);
-  let manager: WakuPeerManager;
+  let manager: PeerManager;
   try {
     manager = createPeerManager(node, { bootstrapPeers, ...options.managerOptions });
   } catch (error) {

@@ -8,13 +8,12 @@ import { costRatio, type BenchContext, type Benchmark, type BenchRow } from "../
 import type { EventCostParams, EventCostResult } from "../child/event-cost.js";
 
 /**
- * Our budget (the issue sets none): a light node sees at most a few hundred peer events per second
- * (peer exchange bursts, identify pushes); at 50 µs each, even 1,000 per second stay under 5 % of
- * one core.
+ * Issue 10's budget: a light node sees at most a few hundred peer events per second (peer
+ * exchange bursts, identify pushes); at 10 µs each, even 1,000 per second stay under 1 % of a core.
  */
-const BUDGET_US = 50;
+const BUDGET_US = 10;
 
-const FULL: EventCostParams = { events: 10_000, repetitions: 5, warmupEvents: 2_000 };
+const FULL: EventCostParams = { events: 10_000, repetitions: 5, warmupEvents: 60_000 };
 const SMOKE: EventCostParams = { events: 50, repetitions: 1, warmupEvents: 0 };
 
 export const eventCostBenchmark: Benchmark = {
@@ -33,12 +32,14 @@ export const eventCostBenchmark: Benchmark = {
         baseline: naive,
         ratio: costRatio(ours, naive),
         unit: "µs/event",
-        goal: `≤ ${BUDGET_US} µs/event (our budget)`,
+        goal: `≤ ${BUDGET_US} µs/event`,
         met: ours <= BUDGET_US,
         note:
           `${result.ours.events.toLocaleString("en")} libp2p events (${result.actions.toLocaleString("en")} scripted peer actions, ` +
-          `one macrotask each) on the fake node, createPeerManager with shipped defaults: ${oursTotalMs.toFixed(0)} ms CPU in total ` +
-          `(user + system), median of ${params.repetitions}. Both figures are net of the fake node alone ` +
+          `one macrotask each) on the fake node, createPeerManager with shipped defaults (every part loaded and running, ` +
+          `recovery dialing whenever the script drops below the requirements): ${oursTotalMs.toFixed(0)} ms CPU in total ` +
+          `(user + system), median of ${params.repetitions}, after ${params.warmupEvents.toLocaleString("en")} warm-up events per side ` +
+          `(V8 needs about that many to settle; earlier runs measured the JIT). Both figures are net of the fake node alone ` +
           `(${result.alone.perEventUs.toFixed(2)} µs/event, subtracted); baseline: a full recount of connections × ` +
           `peer store protocols on every event (what a hand-rolled hook does), on the same fake, whose peer store is a Map: ` +
           `a real libp2p peer store read decodes a record and costs more, so the baseline is a flattering one.`,

@@ -1,46 +1,33 @@
 // The framework-agnostic core ("waku-peers/core"): no React, usable from any UI or none.
+// Advanced building blocks (the pure policy functions, the recovery machine, option parsing)
+// are in "waku-peers/core/internal".
 
-export { createPeerManager } from "./create-peer-manager.js";
-export type { WakuPeerManager } from "./create-peer-manager.js";
-export type { CreatePeerManagerOptions, RecreateNode } from "./resolve-options.js";
-export { resolveRequirements } from "./resolve-options.js";
+export { createPeerManager, preloadPeerManager } from "./create-peer-manager.js";
+export type { CreatePeerManagerOptions, RecreateNode } from "./options/parse-options.js";
+export { DEFAULT_OPTIONS, DEFAULT_REQUIREMENTS } from "./options/parse-options.js";
+export { PROTOCOL_NAMES } from "./peers/codecs.js";
+
+export { getConnectionStatus } from "./actions/get-connection-status.js";
+export type { ConnectionStatusResult, GetConnectionStatusReturnType } from "./actions/get-connection-status.js";
+export { watchConnectionStatus } from "./actions/watch-connection-status.js";
+export type { WatchConnectionStatusParameters } from "./actions/watch-connection-status.js";
+export { getPeerHealth } from "./actions/get-peer-health.js";
+export { watchPeerHealth } from "./actions/watch-peer-health.js";
+export type { WatchPeerHealthParameters } from "./actions/watch-peer-health.js";
+export { getPeers } from "./actions/get-peers.js";
+export { watchPeers } from "./actions/watch-peers.js";
+export type { WatchPeersParameters } from "./actions/watch-peers.js";
+export { watchLostConnection } from "./actions/watch-lost-connection.js";
+export type { WatchLostConnectionParameters } from "./actions/watch-lost-connection.js";
+export type { LostConnectionSource, StoreSource, Unwatch, WatchParameters } from "./actions/types.js";
 
 export { WakuPeersError, isWakuPeersError } from "./errors.js";
-export type { WakuPeersErrorCode } from "./errors.js";
+export type { WakuPeersErrorCode, WakuPeersFailure } from "./errors.js";
 
-export {
-  DEFAULT_BACKOFF_FAST_PHASE_MS,
-  DEFAULT_BACKOFF_FAST_TIERS_MS,
-  DEFAULT_BACKOFF_JITTER,
-  DEFAULT_BACKOFF_SLOW_TIERS_MS,
-  DEFAULT_CANARY_INTERVAL_MS,
-  DEFAULT_CANARY_TIMEOUT_MS,
-  DEFAULT_LIVENESS_INTERVAL_MS,
-  DEFAULT_LIVENESS_TIMEOUT_MS,
-  DEFAULT_LOST_CONNECTION_GRACE_MS,
-  DEFAULT_MAX_BOOTSTRAP_SERVICE_PEERS,
-  DEFAULT_MAX_DIALS_PER_TICK,
-  DEFAULT_MAX_EVENTS,
-  DEFAULT_PEER_CACHE_KEY,
-  DEFAULT_QUARANTINE_MS,
-  DEFAULT_RECONNECT_TIMEOUT_MS,
-  DEFAULT_REPLACE_BELOW_SCORE,
-  DEFAULT_REQUIREMENTS,
-  PROTOCOL_NAMES,
-} from "./constants.js";
-export { CODEC_TO_PROTOCOL, WAKU_CODECS, protocolNamesFromCodecs } from "./codecs.js";
-
-export { computeHealth, NO_PEERS } from "./health.js";
-export type { PeerCounts } from "./health.js";
-export { deriveStatus } from "./status.js";
-export type { StatusInput } from "./status.js";
-
-export { systemClock } from "./clock.js";
-export type { Clock, TimerHandle } from "./clock.js";
-export { browserEnvironment, manualEnvironment, staticOnlineEnvironment } from "./environment.js";
-export type { Environment, EnvironmentEvent, EnvironmentHint, ManualEnvironment } from "./environment.js";
-export { createInitialState } from "./store.js";
-export type { WakuPeersStore } from "./store.js";
+export { systemClock } from "./lifetime/clock.js";
+export type { Clock, TimerHandle } from "./lifetime/clock.js";
+export { browserEnvironment, manualEnvironment } from "./detection/environment.js";
+export type { Environment, EnvironmentEvent, EnvironmentHint, ManualEnvironment } from "./detection/environment.js";
 export type {
   ConnectionLike,
   IdentifyResultLike,
@@ -52,36 +39,69 @@ export type {
   PeerLike,
   PeerUpdateLike,
   WakuNodeLike,
-} from "./node-boundary.js";
+} from "./sdk/node-boundary.js";
 
 export type {
   BackoffOptions,
   ConnectionStatus,
   FilterCanaryOptions,
-  LivenessOptions,
-  PeerCacheOptions,
-  PeerCacheStorage,
-  PeerPolicyOptions,
-  RecoveryOptions,
   HealthState,
+  LivenessOptions,
   LostConnectionState,
   OverallHealth,
+  PeerCacheOptions,
+  PeerCacheStorage,
   PeerEvent,
   PeerEventType,
   PeerFailure,
   PeerInfo,
   PeerManager,
   PeerManagerOptions,
+  PeerPolicyOptions,
+  PeersStore,
   PeerTag,
   ProtocolHealth,
   ProtocolName,
   ReconnectOptions,
   ReconnectProgress,
   ReconnectResult,
+  RecoveryOptions,
   RecoveryState,
   Requirements,
+  SubscribeOptions,
   WakuPeersState,
 } from "./types.js";
 
-// The message layer (issue 9): receive with store back-fill, send through a durable outbox.
-export * from "../messages/index.js";
+// The message layer: receive with store back-fill, send through a durable outbox.
+export { createOutbox, indexedDbStorage, memoryStorage, watchMessages, webStorage } from "../messages/index.js";
+export type {
+  BackfillOptions,
+  BackfillReason,
+  BackfillReport,
+  CreateOutboxOptions,
+  DrainLocks,
+  MessageContext,
+  MessageNode,
+  MessageSource,
+  MessageStorage,
+  MessageStorageOption,
+  MessageWatcher,
+  Outbox,
+  OutboxConfirmOptions,
+  OutboxItem,
+  OutboxLimits,
+  OutboxRetryOptions,
+  OutboxSnapshot,
+  ReceivedMessage,
+  SendOptions,
+  SendResult,
+  SendStatus,
+  SyncState,
+  SyncStatus,
+  TimeRange,
+  TopicOrDecoder,
+  TopicOrEncoder,
+  UnfilledRange,
+  WatchMessagesOptions,
+  WebStorageLike,
+} from "../messages/index.js";

@@ -2,6 +2,9 @@
  * The public shape of waku-peers' state. Everything the UI can know about the node's
  * connection lives in one zustand vanilla store of type {@link WakuPeersState}.
  */
+import type { WakuPeersFailure } from "./errors.js";
+
+export type { WakuPeersFailure };
 
 /**
  * The connection status shown to users.
@@ -72,7 +75,10 @@ export interface PeerInfo {
   connected: boolean;
   /** Epoch ms when the current connection opened. */
   connectedSince: number | undefined;
-  /** Last measured round trip in ms. */
+  /**
+   * Round trip in ms: from our liveness pings, smoothed (as TCP's SRTT), else libp2p's connection
+   * monitor. Published only when it moves by max(5 ms, 10 %), so ping jitter re-renders nothing.
+   */
   rttMs: number | undefined;
   /** 0..100; starts at 100, protocol failures lower it. */
   score: number;
@@ -98,7 +104,6 @@ export interface RecoveryState {
   /** Epoch ms of the next scheduled retry. */
   nextRetryAt: number | undefined;
   progress: ReconnectProgress | undefined;
-  lastError: string | undefined;
   /** Epoch ms when requirements were last met again after a loss. */
   lastRecoveredAt: number | undefined;
 }
@@ -139,7 +144,11 @@ export interface WakuPeersState {
   lost: LostConnectionState;
   /** Newest last; bounded ring buffer. */
   events: readonly PeerEvent[];
-  lastError: string | undefined;
+  /**
+   * The latest failure (`TIMEOUT`, `DISCOVERY_FAILED`, `STORAGE_FAILED`, `GAVE_UP`, …), until
+   * another replaces it; `reconnect()` clears it when it starts.
+   */
+  lastError: WakuPeersFailure | undefined;
   /** The environment's view; a hint, never proof. */
   online: boolean;
   /** Epoch ms when requirements were first met (undefined until then). */
@@ -159,7 +168,8 @@ export interface ReconnectResult {
   durationMs: number;
   /** Peers dialed. */
   dialed: number;
-  error?: string;
+  /** Why it failed: `TIMEOUT`, `NO_PEERS`, `RECREATE_FAILED`, `STOPPED`, `INVALID_ARGUMENT`, … */
+  error?: WakuPeersFailure;
   /**
    * `reconnect({ hard: true })` only: re-discovery did not meet the requirements and the
    * `recreateNode` callback was called (its outcome decides `ok`).
@@ -267,16 +277,42 @@ export interface PeerManagerOptions {
   bootstrapPeers?: readonly string[];
 }
 
+/** Options of a selector subscription. */
+export interface SubscribeOptions<U> {
+  /** When the selected value counts as unchanged. Default `Object.is`. */
+  equalityFn?: (a: U, b: U) => boolean;
+  /** Call the listener once right away with the current value. */
+  fireImmediately?: boolean;
+}
+
+/**
+ * The manager's zustand vanilla store, read-only: only the manager writes to it. `subscribe`
+ * takes a plain listener, or a selector and a listener that runs only when the selection changes.
+ */
+export interface PeersStore {
+  getState(): WakuPeersState;
+  /** The state before the manager looked at the node: also the server-rendering snapshot. */
+  getInitialState(): WakuPeersState;
+  subscribe(listener: (state: WakuPeersState, previous: WakuPeersState) => void): () => void;
+  subscribe<U>(
+    selector: (state: WakuPeersState) => U,
+    listener: (selected: U, previous: U) => void,
+    options?: SubscribeOptions<U>,
+  ): () => void;
+}
+
 /**
  * A running peer manager. Framework-agnostic: React is layered on top through
  * `useSyncExternalStore` over {@link PeerManager.store}.
  */
 export interface PeerManager {
-  /** zustand vanilla store (`getState`, `getInitialState`, `subscribe`). */
-  readonly store: import("zustand/vanilla").StoreApi<WakuPeersState>;
-  /** Re-dial known service peers now, bypassing the SDK's cooldowns. Never rejects. */
+  readonly store: PeersStore;
+  /**
+   * Re-dial known service peers now, bypassing the SDK's cooldowns. Never rejects: bad input
+   * resolves with an `INVALID_ARGUMENT` error result.
+   */
   reconnect(options?: ReconnectOptions): Promise<ReconnectResult>;
-  /** Tell the manager a protocol failed on a peer; lowers its score. */
+  /** Tell the manager a protocol failed on a peer; lowers its score. Throws `INVALID_ARGUMENT` for a bad protocol name. */
   reportFailure(peerId: string, protocol: ProtocolName, reason?: string): void;
   /** Tell the manager a protocol succeeded on a peer; restores some score. */
   reportSuccess(peerId: string, protocol: ProtocolName): void;

@@ -1,36 +1,18 @@
 "use client";
-import { shallow } from "zustand/vanilla/shallow";
+import { useCallback } from "react";
 
-import type { HealthState, ProtocolHealth, ProtocolName, WakuPeersState } from "../core/index.js";
+import { watchPeerHealth } from "../core/index.js";
+import type { HealthState, ProtocolHealth, ProtocolName, StoreSource, WakuPeersState, WatchParameters } from "../core/index.js";
+import { selectPeerHealth } from "../core/actions/get-peer-health.js";
 import { useWakuPeersContext, type WakuPeersHookParameters } from "../provider/context.js";
-import { useStoreSelector } from "./use-store-selector.js";
+import { useActionValue } from "./use-action-value.js";
 
 export type UsePeerHealthParameters = WakuPeersHookParameters;
 
-const selectHealth = (state: WakuPeersState): HealthState => state.health;
-
-// Compared by value so a manager that rebuilds unchanged health objects causes no re-render.
-function healthEqual(a: HealthState, b: HealthState): boolean {
-  return (
-    a.overall === b.overall &&
-    shallow(a.lightPush, b.lightPush) &&
-    shallow(a.filter, b.filter) &&
-    shallow(a.store, b.store) &&
-    shallow(a.peerExchange, b.peerExchange)
-  );
-}
-
-const protocolSelectors: { readonly [P in ProtocolName]: (state: WakuPeersState) => ProtocolHealth } = {
-  lightPush: (state) => state.health.lightPush,
-  filter: (state) => state.health.filter,
-  store: (state) => state.health.store,
-  peerExchange: (state) => state.health.peerExchange,
-};
-
 /**
  * Connected peers per protocol against the requirements, and the overall traffic light
- * (`healthy` / `degraded` / `unhealthy`). Given a protocol, only that protocol's
- * `{ connected, required, ok }`, re-rendering only when it changes.
+ * (`healthy` / `degraded` / `unhealthy`) — `watchPeerHealth` / `getPeerHealth` of the core. Given
+ * a protocol, only that protocol's `{ connected, required, ok }`, re-rendering only when it changes.
  *
  * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `parameters.manager`.
  *
@@ -41,16 +23,13 @@ const protocolSelectors: { readonly [P in ProtocolName]: (state: WakuPeersState)
  */
 export function usePeerHealth(protocol?: undefined, parameters?: UsePeerHealthParameters): HealthState;
 export function usePeerHealth(protocol: ProtocolName, parameters?: UsePeerHealthParameters): ProtocolHealth;
-export function usePeerHealth(
-  protocol?: ProtocolName,
-  parameters?: UsePeerHealthParameters,
-): HealthState | ProtocolHealth {
+export function usePeerHealth(protocol?: ProtocolName, parameters?: UsePeerHealthParameters): HealthState | ProtocolHealth {
   const { store } = useWakuPeersContext("usePeerHealth", parameters);
-  const selector: (state: WakuPeersState) => HealthState | ProtocolHealth =
-    protocol === undefined ? selectHealth : protocolSelectors[protocol];
-  return useStoreSelector(store, selector, healthSliceEqual);
-}
-
-function healthSliceEqual(a: HealthState | ProtocolHealth, b: HealthState | ProtocolHealth): boolean {
-  return "overall" in a && "overall" in b ? healthEqual(a, b) : shallow(a, b);
+  const select = useCallback((state: WakuPeersState) => selectPeerHealth(state, protocol), [protocol]);
+  const watch = useCallback(
+    (source: StoreSource, { onChange }: WatchParameters<HealthState | ProtocolHealth>) =>
+      protocol === undefined ? watchPeerHealth(source, { onChange }) : watchPeerHealth(source, { protocol, onChange }),
+    [protocol],
+  );
+  return useActionValue(store, select, watch);
 }

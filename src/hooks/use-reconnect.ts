@@ -6,6 +6,7 @@ import type {
   ReconnectOptions,
   ReconnectProgress,
   ReconnectResult,
+  WakuPeersFailure,
   WakuPeersState,
 } from "../core/index.js";
 import { useWakuPeersContext, type WakuPeersHookParameters } from "../provider/context.js";
@@ -25,8 +26,8 @@ export interface UseReconnectReturnType {
   progress: ReconnectProgress | undefined;
   /** What this component's last `reconnect()` call returned. */
   lastResult: ReconnectResult | undefined;
-  /** The error of that result, if it failed with one. */
-  error: string | undefined;
+  /** The error of that result (`{ code, message }`), if it failed with one. */
+  error: WakuPeersFailure | undefined;
 }
 
 const selectManualRecovery = (state: WakuPeersState) => ({
@@ -47,7 +48,7 @@ const selectManualRecovery = (state: WakuPeersState) => ({
  *   return (
  *     <button disabled={isReconnecting} onClick={() => void reconnect()}>
  *       {isReconnecting ? `Dialing ${progress?.dialed ?? 0}/${progress?.total ?? "?"}` : "Reconnect"}
- *       {error && <small>{error}</small>}
+ *       {error && <small>{error.message}</small>}
  *     </button>
  *   );
  * }

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 
-import type { ReadonlyStore } from "../provider/waku-peers-controller.js";
+import type { PeersStore, WakuPeersState } from "../core/index.js";
 
 /**
  * `useSyncExternalStore` with a selector and an equality function (the algorithm of React's
@@ -12,17 +12,17 @@ import type { ReadonlyStore } from "../provider/waku-peers-controller.js";
  *   identity, so selectors may build objects when `isEqual` is structural (e.g. `shallow`).
  * - The server snapshot is the store's initial state: server and hydrating client agree.
  */
-export function useStoreSelector<S, T>(
-  store: ReadonlyStore<S>,
-  selector: (state: S) => T,
+export function useStoreSelector<T>(
+  store: PeersStore,
+  selector: (state: WakuPeersState) => T,
   isEqual: (a: T, b: T) => boolean = Object.is,
 ): T {
   // The selection last rendered, so an inline selector (new each render) keeps equal values stable.
   const rendered = useRef<{ value: T } | null>(null);
 
   const [getSelection, getServerSelection] = useMemo(() => {
-    let memo: { state: S; value: T } | undefined;
-    const select = (state: S): T => {
+    let memo: { state: WakuPeersState; value: T } | undefined;
+    const select = (state: WakuPeersState): T => {
       if (memo !== undefined && Object.is(memo.state, state)) return memo.value;
       const next = selector(state);
       const previous = memo ?? rendered.current;
@@ -33,7 +33,7 @@ export function useStoreSelector<S, T>(
     return [() => select(store.getState()), () => select(store.getInitialState())] as const;
   }, [store, selector, isEqual]);
 
-  const value = useSyncExternalStore(store.subscribe, getSelection, getServerSelection);
+  const value = useSyncExternalStore(store.subscribe as (listener: () => void) => () => void, getSelection, getServerSelection);
   useEffect(() => {
     rendered.current = { value };
   }, [value]);

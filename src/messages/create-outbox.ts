@@ -1,6 +1,7 @@
 import type { IEncoder } from "@waku/sdk";
 
-import { systemClock, WakuPeersError, type TimerHandle } from "../core/index.js";
+import { WakuPeersError } from "../core/errors.js";
+import { systemClock, type TimerHandle } from "../core/lifetime/clock.js";
 import { withinMs } from "./deadline.js";
 import { parseOutboxRecord, recordKey, recordPrefix, serializeRecord, type OutboxRecord } from "./outbox-record.js";
 import { canChoosePushPeer, encodeOnce, encoderOf, pushOnce, storeHasHashes, type PushOutcome } from "./sdk-adapter.js";

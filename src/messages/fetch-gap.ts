@@ -1,6 +1,6 @@
 import type { IDecodedMessage, IDecoder } from "@waku/sdk";
 
-import type { PeerInfo } from "../core/index.js";
+import type { PeerInfo } from "../core/types.js";
 import { withinMs } from "./deadline.js";
 import { queryStoreWindow, type MessageNode } from "./sdk-adapter.js";
 import { connectedThrough, rankStorePeers } from "./store-peer-ranking.js";

@@ -1,4 +1,4 @@
-import type { PeerEvent, WakuPeersState } from "../core/index.js";
+import type { PeerEvent, WakuPeersState } from "../core/types.js";
 
 /**
  * Why a back-fill runs: every event after which messages may be missing, plus the app's own

@@ -1,4 +1,4 @@
-import type { PeerInfo, WakuPeersState } from "../core/index.js";
+import type { PeerInfo, WakuPeersState } from "../core/types.js";
 
 /**
  * Sending is possible when the device is online, the manager runs, and a light push peer is

@@ -1,4 +1,4 @@
-import type { PeerInfo } from "../core/index.js";
+import type { PeerInfo } from "../core/types.js";
 
 /**
  * Store peers to ask for a gap, best first. A restarted node's store begins at its restart, so

@@ -1,7 +1,8 @@
 /** Public types of the message layer (`waku-peers/core`, and the hooks of `waku-peers/messages`). */
 import type { IDecodedMessage, IDecoder, IEncoder } from "@waku/sdk";
 
-import type { Clock, PeerManager } from "../core/index.js";
+import type { Clock } from "../core/lifetime/clock.js";
+import type { PeerManager } from "../core/types.js";
 import type { BackfillReason } from "./loss-signals.js";
 import type { MessageNode } from "./sdk-adapter.js";
 import type { MessageStorageOption } from "./storage.js";

@@ -1,6 +1,8 @@
 import type { IDecodedMessage, IDecoder } from "@waku/sdk";
 
-import { systemClock, WakuPeersError, type Clock, type TimerHandle, type WakuPeersState } from "../core/index.js";
+import { WakuPeersError } from "../core/errors.js";
+import { systemClock, type Clock, type TimerHandle } from "../core/lifetime/clock.js";
+import type { WakuPeersState } from "../core/types.js";
 import { BoundedHashSet } from "./bounded-hash-set.js";
 import { fetchGap } from "./fetch-gap.js";
 import { isServing, lossSignals, type BackfillReason } from "./loss-signals.js";

@@ -2,7 +2,6 @@
 import { createContext, useContext, useMemo } from "react";
 
 import { WakuPeersError, type PeerManager } from "../core/index.js";
-import { safeReconnect } from "./safe-reconnect.js";
 import type { WakuPeersContextValue } from "./waku-peers-controller.js";
 
 /** Carries the provider's store, node and manager to the hooks. `null` outside a provider. */
@@ -45,6 +44,6 @@ function contextValueOf(manager: PeerManager): WakuPeersContextValue {
     getManager: () => manager,
     subscribeAttachment: noAttachmentChanges,
     onLostConnection: (listener) => manager.onLostConnection(listener),
-    reconnect: (options) => safeReconnect(manager, () => manager.store.getState().status, options),
+    reconnect: (options) => manager.reconnect(options),
   };
 }

@@ -1,26 +1,26 @@
 import { createLightNode, type CreateNodeOptions, type LightNode } from "@waku/sdk";
-import { createStore, type StoreApi } from "zustand/vanilla";
 
 import {
   createPeerManager,
+  isWakuPeersError,
+  preloadPeerManager,
   type CreatePeerManagerOptions,
   type LostConnectionState,
   type PeerManager,
+  type PeersStore,
   type ReconnectOptions,
   type ReconnectResult,
   type WakuPeersState,
 } from "../core/index.js";
-import { isDevelopment } from "./development.js";
-import { createIdleState } from "./idle-state.js";
+import { errorMessage, failure } from "../core/errors.js";
+import { createListeners } from "../core/lifetime/listeners.js";
+import { resolveRequirements } from "../core/options/parse-options.js";
+import { createInitialState, createPeersStore } from "../core/state/store.js";
 import { differsOnlyByFunctionIdentity, isSameNodeSource, type NodeSource } from "./node-source.js";
-import { describeError, safeReconnect } from "./safe-reconnect.js";
 import { cloneStructure } from "./structural.js";
 
 /** The lost-connection signal as listeners receive it. */
 export type LostConnectionSignal = Exclude<LostConnectionState, "ok">;
-
-/** The read side of a zustand store: what hooks need, nothing that writes. */
-export type ReadonlyStore<T> = Pick<StoreApi<T>, "getState" | "getInitialState" | "subscribe">;
 
 /**
  * What hooks read from `<WakuPeersProvider>`. One value per provider, stable for its whole life:
@@ -29,7 +29,7 @@ export type ReadonlyStore<T> = Pick<StoreApi<T>, "getState" | "getInitialState" 
  */
 export interface WakuPeersContextValue {
   /** Mirrors the current manager's store; holds the idle state until a manager is attached. */
-  readonly store: ReadonlyStore<WakuPeersState>;
+  readonly store: PeersStore;
   /** The node once it is started (created by the provider) or attached (app-managed). */
   getNode(): LightNode | undefined;
   getManager(): PeerManager | undefined;
@@ -70,37 +70,24 @@ interface Session {
 }
 
 export function createWakuPeersController(initialState: WakuPeersState): WakuPeersController {
-  const store = createStore<WakuPeersState>()(() => initialState);
-  const attachmentListeners = new Set<() => void>();
-  const lostListeners = new Set<(signal: LostConnectionSignal) => void>();
+  const store = createPeersStore(initialState);
+  const attachmentListeners = createListeners<void>();
+  // An app callback that throws neither breaks the manager's loop nor vanishes: it is re-thrown on a microtask.
+  const lostListeners = createListeners<LostConnectionSignal>();
   let session: Session | undefined;
   let uses = 0;
   let warnedAboutFunctionIdentity = false;
 
   const replaceState = (state: WakuPeersState) => store.setState(state, true);
-
-  const notifyAttachment = () => {
-    for (const listener of [...attachmentListeners]) listener();
-  };
-
-  const forwardLostSignal = (signal: LostConnectionSignal) => {
-    for (const listener of [...lostListeners]) {
-      try {
-        listener(signal);
-      } catch (error) {
-        // An app callback that throws must neither break the manager's loop nor vanish.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  };
+  const idleState = (current: Session) => createInitialState(resolveRequirements(current.managerOptions.requirements));
+  const notifyAttachment = () => attachmentListeners.emit();
+  const forwardLostSignal = (signal: LostConnectionSignal) => lostListeners.emit(signal);
 
   const failSession = (current: Session, error: unknown) => {
     replaceState({
-      ...createIdleState(current.managerOptions.requirements),
+      ...idleState(current),
       status: "disconnected",
-      lastError: describeError(error),
+      lastError: failure(isWakuPeersError(error) ? error.code : "NODE_FAILED", errorMessage(error)),
     });
   };
 
@@ -186,7 +173,7 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
       starting: undefined,
       closed: false,
     };
-    const idle = createIdleState(managerOptions.requirements);
+    const idle = idleState(current);
     switch (source.kind) {
       case "none":
         replaceState(idle);
@@ -227,7 +214,7 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
   };
 
   const warnIfOnlyFunctionsChanged = (previous: NodeSource, next: NodeSource) => {
-    if (warnedAboutFunctionIdentity || !isDevelopment() || !differsOnlyByFunctionIdentity(previous, next)) return;
+    if (warnedAboutFunctionIdentity || !(typeof process !== "undefined" && process.env.NODE_ENV !== "production") || !differsOnlyByFunctionIdentity(previous, next)) return;
     warnedAboutFunctionIdentity = true;
     console.warn(
       "[waku-peers] <WakuPeersProvider options> changed only by the identity of a function " +
@@ -240,17 +227,18 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
     store,
     getNode: () => (session?.ready ? session.node : undefined),
     getManager: () => session?.manager,
-    subscribeAttachment(listener) {
-      attachmentListeners.add(listener);
-      return () => attachmentListeners.delete(listener);
+    subscribeAttachment: (listener) => attachmentListeners.add(listener),
+    onLostConnection: (listener) => lostListeners.add(listener),
+    reconnect(options) {
+      const manager = session?.manager;
+      if (manager !== undefined) return manager.reconnect(options);
+      const error = failure("NO_NODE", "No Waku node is attached yet");
+      return Promise.resolve({ ok: false, status: store.getState().status, durationMs: 0, dialed: 0, error });
     },
-    onLostConnection(listener) {
-      lostListeners.add(listener);
-      return () => lostListeners.delete(listener);
-    },
-    reconnect: (options) => safeReconnect(session?.manager, () => store.getState().status, options),
     acquire(source, managerOptions) {
       uses += 1;
+      // The manager's acting parts load while the node is being created (never an unhandled rejection).
+      preloadPeerManager().catch(() => {});
       if (session && !session.closed && isSameNodeSource(session.source, source)) {
         updateManagerOptions(session, managerOptions);
         return;

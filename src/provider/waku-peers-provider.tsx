@@ -2,18 +2,20 @@
 import type { CreateNodeOptions, LightNode } from "@waku/sdk";
 import { useEffect, useState, type ReactElement, type ReactNode } from "react";
 
-import { resolveRequirements, type CreatePeerManagerOptions } from "../core/index.js";
+import type { CreatePeerManagerOptions } from "../core/index.js";
+import { createInitialState } from "../core/state/store.js";
 import { WakuPeersContext } from "./context.js";
-import { isDevelopment } from "./development.js";
-import { createIdleState } from "./idle-state.js";
+import { useManagerOptions } from "./manager-props.js";
 import { toNodeSource } from "./node-source.js";
 import { useStructurallyStable } from "./use-structurally-stable.js";
 import { createWakuPeersController } from "./waku-peers-controller.js";
 
 /**
- * Policy props (`requirements`, `maxEvents`, `reconnectTimeoutMs`, `lostConnectionGraceMs`,
- * `dialConcurrency`) and the environment seams (`clock`, `environment`), passed to the peer
- * manager. Changing them never recreates the node.
+ * The peer manager's options, as props: policy (`requirements`, `maxEvents`, `reconnectTimeoutMs`,
+ * `lostConnectionGraceMs`, `dialConcurrency`, `liveness`, `recovery`, `peerPolicy`, `peerCache`,
+ * `filterCanary`) compared by content; callbacks (`random`, `recreateNode`, `parseMultiaddr`)
+ * always called at their latest value; seams (`clock`, `environment`, `peerCache.storage`) compared
+ * by identity. Changing them never recreates the node.
  */
 export interface WakuPeersProviderBaseProps extends Omit<CreatePeerManagerOptions, "rediscover"> {
   children?: ReactNode;
@@ -43,10 +45,13 @@ export type WakuPeersProviderProps = WakuPeersProviderBaseProps & WakuPeersProvi
  * Keeps a Waku light node supplied with service peers and publishes its connection state to the
  * hooks below it.
  *
- * The first render (and server rendering) shows status `idle`; the node is created, started and
- * watched in an effect. StrictMode's double mount creates one node, and unmounting stops the peer
- * manager and any node the provider created. For a node created by `@waku/react`'s
- * `<WakuProvider>`, use `<WakuReactPeersProvider>` from `waku-peers/waku-react`.
+ * Every prop is validated during render: misuse (`requirements={{ lightpush: 2 }}`,
+ * `maxEvents={-1}`, in development an unknown prop) throws a `WakuPeersError`, where an error
+ * boundary shows it. The first render (and server rendering) shows status `idle`; the node is
+ * created, started and watched in an effect. StrictMode's double mount creates one node, and
+ * unmounting stops the peer manager and any node the provider created. Inline props re-render
+ * nothing and recreate nothing. For a node created by `@waku/react`'s `<WakuProvider>`, use
+ * `<WakuReactPeersProvider>` from `waku-peers/waku-react`.
  *
  * @example
  * <WakuPeersProvider
@@ -57,20 +62,18 @@ export type WakuPeersProviderProps = WakuPeersProviderBaseProps & WakuPeersProvi
  * </WakuPeersProvider>
  */
 export function WakuPeersProvider(props: WakuPeersProviderProps): ReactElement {
-  const { children, options, node, ...managerOptions } = props;
-  // Misuse (`{ lightpush: 2 }`) throws here, during render, where an error boundary shows it.
-  resolveRequirements(managerOptions.requirements);
-  const [controller] = useState(() => createWakuPeersController(createIdleState(managerOptions.requirements)));
+  const { children, options, node, ...rest } = props;
+  const { options: managerOptions, parsed } = useManagerOptions(rest);
+  const [controller] = useState(() => createWakuPeersController(createInitialState(parsed.requirements)));
   const stableOptions = useStructurallyStable(options);
-  const stableManagerOptions = useStructurallyStable(managerOptions);
 
   useEffect(() => {
-    if (node !== undefined && stableOptions !== undefined && isDevelopment()) {
+    if (typeof process !== "undefined" && process.env.NODE_ENV !== "production" && node !== undefined && stableOptions !== undefined) {
       console.warn("[waku-peers] <WakuPeersProvider> got both `node` and `options`; `options` is ignored.");
     }
-    controller.acquire(toNodeSource(node, stableOptions), stableManagerOptions);
+    controller.acquire(toNodeSource(node, stableOptions), managerOptions);
     return () => controller.release();
-  }, [controller, node, stableOptions, stableManagerOptions]);
+  }, [controller, node, stableOptions, managerOptions]);
 
   return <WakuPeersContext.Provider value={controller}>{children}</WakuPeersContext.Provider>;
 }

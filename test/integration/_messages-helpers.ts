@@ -4,9 +4,8 @@
 import { bytesToUtf8, createLightNode, utf8ToBytes, type CreateNodeOptions, type IDecodedMessage, type LightNode } from "@waku/sdk";
 
 import { lightNodeOptions, type Fleet } from "waku-peers-fleet";
-import { createPeerManager, manualEnvironment, type ManualEnvironment, type WakuPeerManager } from "../../src/core/index.js";
+import { createPeerManager, manualEnvironment, type CreatePeerManagerOptions, type ManualEnvironment, type PeerManager } from "../../src/core/index.js";
 import { createOutbox, watchMessages, type MessageStorage, type MessageWatcher, type Outbox, type ReceivedMessage } from "../../src/core/index.js";
-import type { CreatePeerManagerOptions } from "../../src/core/resolve-options.js";
 import { sleep, type Resources } from "./_recovery-helpers.js";
 
 export function log(message: string): void {
@@ -56,7 +55,7 @@ export function createDevice(deniedPeerIds: readonly string[] = []): Device {
 
 export interface Client {
   node: LightNode;
-  manager: WakuPeerManager;
+  manager: PeerManager;
   stop(): Promise<void>;
 }
 

@@ -14,12 +14,14 @@ import {
 
 import { lightNodeOptions, startFleet } from "waku-peers-fleet";
 import type { Fleet, FleetOptions, NodeStats } from "waku-peers-fleet";
-import type { WakuPeerManager } from "../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../src/core/create-peer-manager.js";
-import type { ManualEnvironment } from "../../src/core/environment.js";
-import { manualEnvironment } from "../../src/core/environment.js";
-import type { CreatePeerManagerOptions } from "../../src/core/resolve-options.js";
-import type { PeerCacheStorage, WakuPeersState } from "../../src/core/types.js";
+import { createPeerManager, manualEnvironment } from "../../src/core/index.js";
+import type {
+  CreatePeerManagerOptions,
+  ManualEnvironment,
+  PeerCacheStorage,
+  PeerManager,
+  WakuPeersState,
+} from "../../src/core/index.js";
 
 export function log(message: string): void {
   console.log(`[recovery] ${message}`);
@@ -75,7 +77,7 @@ export async function lightNodeFor(resources: Resources, fleet: Fleet, extra: Cr
 }
 
 export interface Attached {
-  manager: WakuPeerManager;
+  manager: PeerManager;
   environment: ManualEnvironment;
 }
 
@@ -93,7 +95,7 @@ export function attach(resources: Resources, node: LightNode, fleet: Fleet, opti
 
 /** Resolves with the elapsed ms once `check(state)` holds; re-checks on every store change. */
 export function waitForState(
-  manager: WakuPeerManager,
+  manager: PeerManager,
   check: (state: WakuPeersState) => boolean,
   timeoutMs: number,
   what: string,

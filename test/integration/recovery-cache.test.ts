@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 
 import { lightNodeOptions } from "waku-peers-fleet";
 import type { Fleet } from "waku-peers-fleet";
-import { DEFAULT_PEER_CACHE_KEY } from "../../src/core/constants.js";
+import { DEFAULT_OPTIONS } from "../../src/core/index.js";
+
+const DEFAULT_PEER_CACHE_KEY = DEFAULT_OPTIONS.peerCache!.key;
 import { unhandledRejections } from "../setup/unhandled.js";
 import {
   attach,

@@ -9,6 +9,7 @@ import { StrictMode, useEffect, useState, type ReactElement } from "react";
 // ENTRIES: one import per public entry of waku-peers.
 import * as wakuPeers from "waku-peers";
 import * as core from "waku-peers/core";
+import * as internal from "waku-peers/core/internal";
 import * as messages from "waku-peers/messages";
 import * as wakuReact from "waku-peers/waku-react";
 
@@ -33,12 +34,12 @@ function Badge(): ReactElement {
   const status: wakuPeers.ConnectionStatus = result.status;
   const onClick = async (): Promise<void> => {
     const outcome: wakuPeers.ReconnectResult = await reconnect({ hard: true });
-    if (!outcome.ok) console.warn(outcome.error);
+    if (!outcome.ok) console.warn(outcome.error?.code, outcome.error?.message);
   };
   return (
     <button type="button" className={health.overall} disabled={isReconnecting} onClick={() => void onClick()}>
       {connected ?? status} · {filter.connected}/{filter.required} · {peers.length} peers · {events.length}
-      {progress ? ` ${progress.dialed}/${progress.total}` : ""} {error} {node ? "node" : "no node"}
+      {progress ? ` ${progress.dialed}/${progress.total}` : ""} {error?.code} {node ? "node" : "no node"}
     </button>
   );
 }
@@ -102,11 +103,11 @@ export function AppInsideWakuReact(): ReactElement {
 
 /** The core without React: a selector subscription is what the shipped store types must allow. */
 export async function watchWithoutReact(node: LightNode): Promise<() => void> {
-  const manager: core.WakuPeerManager = core.createPeerManager(node, {
+  const manager: core.PeerManager = core.createPeerManager(node, {
     requirements: core.DEFAULT_REQUIREMENTS,
     environment: core.manualEnvironment(),
   });
-  const store: core.WakuPeersStore = manager.store;
+  const store: core.PeersStore = manager.store;
   const offStatus = store.subscribe(
     (state: core.WakuPeersState) => state.status,
     (status, previous) => console.info(`${previous} → ${status}`),
@@ -115,12 +116,17 @@ export async function watchWithoutReact(node: LightNode): Promise<() => void> {
   const offAll = store.subscribe((state, previous) => console.info(state.health.overall, previous.health.overall));
   const result: core.ReconnectResult = await manager.reconnect();
   console.info(result.ok, result.status, result.durationMs);
-  const health: core.HealthState = core.computeHealth(core.NO_PEERS, core.resolveRequirements({ store: 1 }));
-  console.info(health.overall, core.deriveStatus, core.isWakuPeersError(new Error("not ours")));
+  const health: core.HealthState = internal.computeHealth(internal.NO_PEERS, internal.resolveRequirements({ store: 1 }));
+  console.info(health.overall, internal.deriveStatus, core.isWakuPeersError(new Error("not ours")));
+  const unwatch: core.Unwatch = core.watchConnectionStatus(manager, { onChange: ({ status }) => console.info(status) });
+  const filter: core.ProtocolHealth = core.getPeerHealth(manager, "filter");
+  const lastError: core.WakuPeersFailure | undefined = manager.store.getState().lastError;
+  console.info(filter.ok, lastError?.code, core.getConnectionStatus(manager).isConnected, core.DEFAULT_OPTIONS);
   // The hooks also read a manager that the app runs itself.
   const manual: wakuPeers.WakuPeersHookParameters = { manager };
   console.info(manual);
   return () => {
+    unwatch();
     offStatus();
     offAll();
     manager.stop();

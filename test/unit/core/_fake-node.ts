@@ -17,7 +17,6 @@
  * `connection:close` → `peer:disconnect` on disconnect. Like libp2p's, the peer store keeps a
  * peer's protocols after it disconnects.
  */
-import { WAKU_CODECS } from "../../../src/core/codecs.js";
 import type {
   ConnectionLike,
   Libp2pLike,
@@ -25,9 +24,11 @@ import type {
   NodeEventName,
   PeerIdLike,
   PeerLike,
+  PeerTag,
+  ProtocolName,
   WakuNodeLike,
-} from "../../../src/core/node-boundary.js";
-import type { PeerTag, ProtocolName } from "../../../src/core/types.js";
+} from "../../../src/core/index.js";
+import { WAKU_CODECS } from "../../../src/core/internal.js";
 
 export type FakeProtocol = ProtocolName | "lightPushV2";
 
@@ -264,7 +265,7 @@ export interface FakeNode {
   connectPeer(id: string, options?: FakePeerOptions): FakeConnection;
   identifyPeer(id: string, protocols?: readonly FakeProtocol[]): void;
   disconnectPeer(id: string): void;
-  /** In the peer store with these protocols and tags, not connected: a reconnect candidate. */
+  /** In the peer store with these protocols and tags, not connected (announced with `peer:update`): a reconnect candidate. */
   knowPeer(id: string, options?: Pick<FakePeerOptions, "protocols" | "tags">): void;
   updatePeer(id: string, change: Pick<FakePeerOptions, "protocols" | "tags">): void;
   /** Outcome(s) of the next dials to `id`; a sequence is consumed in order, its last repeats. Unscripted dials fail. */
@@ -301,7 +302,8 @@ export function createFakeNode(options: { selfId?: string } = {}): FakeNode {
     knowPeer(id, peerOptions = {}) {
       const protocols = peerOptions.protocols ?? [];
       protocolsOf.set(id, protocols);
-      libp2p.know(id, [...BASE_CODECS, ...toCodecs(protocols)], peerOptions.tags ?? []);
+      // Like libp2p's peer store, a write is announced with `peer:update`.
+      libp2p.update(id, { codecs: [...BASE_CODECS, ...toCodecs(protocols)], tags: peerOptions.tags ?? [] });
     },
     updatePeer(id, change) {
       libp2p.update(id, {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import type { BackoffPolicy } from "../../../src/core/backoff.js";
-import { backoffDelay } from "../../../src/core/backoff.js";
-import {
-  DEFAULT_BACKOFF_FAST_PHASE_MS,
-  DEFAULT_BACKOFF_FAST_TIERS_MS,
-  DEFAULT_BACKOFF_JITTER,
-  DEFAULT_BACKOFF_SLOW_TIERS_MS,
-} from "../../../src/core/constants.js";
+import { DEFAULT_OPTIONS } from "../../../src/core/index.js";
+import type { BackoffPolicy } from "../../../src/core/internal.js";
+import { backoffDelay } from "../../../src/core/internal.js";
 
-const shipped: BackoffPolicy = {
-  fastTiersMs: DEFAULT_BACKOFF_FAST_TIERS_MS,
-  fastPhaseMs: DEFAULT_BACKOFF_FAST_PHASE_MS,
-  slowTiersMs: DEFAULT_BACKOFF_SLOW_TIERS_MS,
-  jitter: DEFAULT_BACKOFF_JITTER,
-};
+const shipped: BackoffPolicy = DEFAULT_OPTIONS.recovery!.backoff;
 const noJitter = { ...shipped, jitter: 0 };
 const top = () => 0;
 

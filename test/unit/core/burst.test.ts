@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createFakeNode } from "./_fake-node.js";
-import { countUpdates, settle } from "./_helpers.js";
+import { countUpdates, createFakeNode, managerHarness, settle } from "../_harness.js";
 
-let manager: WakuPeerManager | undefined;
-afterEach(() => manager?.stop());
+const harness = managerHarness({ fakeTimers: false });
 
 describe("large bursts", () => {
   it("turn 10,000 peer events into one store update with the right outcome", async () => {
     const fake = createFakeNode();
-    manager = createPeerManager(fake.node, { maxEvents: 50 });
-    await settle();
+    const manager = await harness.start(fake, { maxEvents: 50 });
     const updates = countUpdates(manager.store);
     // 1,250 peers × (open, connect, update, identify) + 1,250 × (close, disconnect) for half of them.
     for (let i = 0; i < 1_250; i++) fake.connectPeer(`P${i}`, { protocols: ["lightPush", "filter"] });
@@ -28,8 +23,7 @@ describe("large bursts", () => {
 
   it("ignore peer store writes about peers that are not in the table", async () => {
     const fake = createFakeNode();
-    manager = createPeerManager(fake.node);
-    await settle();
+    const manager = await harness.start(fake);
     const updates = countUpdates(manager.store);
     for (let i = 0; i < 10_000; i++) fake.updatePeer(`discovered-${i % 100}`, { protocols: ["store"] });
     await settle();

@@ -2,7 +2,7 @@ import { FilterCodecs, LightPushCodec, LightPushCodecV2, StoreCodec } from "@wak
 import { Tags } from "@waku/interfaces";
 import { describe, expect, it } from "vitest";
 
-import { protocolNamesFromCodecs, tagMaskFromPeerTags, tagNamesFromMask, WAKU_CODECS } from "../../../src/core/codecs.js";
+import { protocolNamesFromCodecs, tagMaskFromPeerTags, tagNamesFromMask, WAKU_CODECS } from "../../../src/core/peers/codecs.js";
 
 describe("protocol codecs", () => {
   it("match the codecs exported by the SDK", () => {

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { EnvironmentEvent } from "../../../src/core/environment.js";
-import { browserEnvironment, manualEnvironment } from "../../../src/core/environment.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import type { EnvironmentEvent } from "../../../src/core/index.js";
+import { browserEnvironment, manualEnvironment } from "../../../src/core/index.js";
+import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
+
+const harness = managerHarness({ fakeTimers: false });
 
 /** A stand-in for window/document/navigator that counts its listeners. */
 function fakeGlobals(onLine = true) {
@@ -30,10 +30,6 @@ function fakeGlobals(onLine = true) {
   const document = Object.assign(make(), { visibilityState: "visible" });
   return { window, document, navigator: { onLine } };
 }
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe("browserEnvironment", () => {
   it("listens to window and document only while subscribed, and maps every page signal to a hint", () => {
@@ -100,10 +96,9 @@ describe("hints in the peer manager", () => {
   it("are logged, set `online`, and are only hints: an offline device keeps its working peers", async () => {
     const environment = manualEnvironment();
     const fake = createFakeNode();
-    fake.connectPeer("A", { protocols: ["lightPush", "filter", "store"] });
-    fake.connectPeer("B", { protocols: ["lightPush", "filter", "store"] });
-    const manager = createPeerManager(fake.node, { environment });
-    await settle();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    fake.connectPeer("B", { protocols: [...FULL] });
+    const manager = await harness.start(fake, { environment });
     environment.setOnline(false);
     await settle();
     let state = manager.store.getState();
@@ -129,7 +124,7 @@ describe("hints in the peer manager", () => {
     const fake = createFakeNode();
     const add = vi.spyOn(window, "addEventListener");
     const remove = vi.spyOn(window, "removeEventListener");
-    const manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     const added = add.mock.calls.map(([type]) => type);
     expect(added).toEqual(expect.arrayContaining(["online", "offline", "pageshow"]));
     manager.stop();

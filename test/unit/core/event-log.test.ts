@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { EventLog } from "../../../src/core/event-log.js";
+import { EventLog } from "../../../src/core/state/event-log.js";
 
 const event = (at: number) => ({ at, type: "status" as const });
 

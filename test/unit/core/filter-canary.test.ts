@@ -1,27 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import { isCanaryTopic } from "../../../src/core/filter-canary.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import { addFakeProtocols, pubsubTopicOf } from "./_fake-protocols.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import { manualEnvironment } from "../../../src/core/index.js";
+import { isCanaryTopic } from "../../../src/core/internal.js";
+import type { FakeNode } from "../_harness.js";
+import { addFakeProtocols, createFakeNode, FULL, managerHarness, pubsubTopicOf, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
 const APP_TOPIC = "/app/1/chat/proto";
 
-let manager: WakuPeerManager | undefined;
-beforeEach(() => {
-  vi.useFakeTimers();
+const harness = managerHarness({
+  prepare: (options) => ({ environment: manualEnvironment(), liveness: false, peerCache: false, random: () => 0.5, ...options }),
 });
-afterEach(() => {
-  manager?.stop();
-  manager = undefined;
-  vi.useRealTimers();
-});
+const start = harness.start;
 
 /** A, B, C connected; light push through A; the app subscribed to APP_TOPIC with A and B. */
 function setup() {
@@ -31,18 +20,6 @@ function setup() {
   sdk.state.lightPushPeers = ["A"];
   sdk.subscribe(APP_TOPIC, ["A", "B"]);
   return { fake, sdk };
-}
-
-async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}) {
-  manager = createPeerManager(fake.node, {
-    environment: manualEnvironment(),
-    liveness: false,
-    peerCache: false,
-    random: () => 0.5,
-    ...options,
-  });
-  await settle();
-  return manager;
 }
 
 const probes = (sent: string[]) => sent.filter(isCanaryTopic);
@@ -123,22 +100,22 @@ describe("filter canary (shipped defaults: looks every 5 s, judges peers subscri
   it("does nothing while offline, when the app holds no subscription, or when turned off", async () => {
     const offline = setup();
     const environment = manualEnvironment({ online: false });
-    manager = createPeerManager(offline.fake.node, { environment, liveness: false, peerCache: false });
+    const first = harness.create(offline.fake, { environment, liveness: false, peerCache: false }, "exactly");
     await vi.advanceTimersByTimeAsync(60_000);
     expect(probes(offline.sdk.state.sent)).toEqual([]);
-    manager.stop();
+    first.stop();
 
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
     const empty = addFakeProtocols(fake);
     empty.state.lightPushPeers = ["A"];
-    manager = await start(fake);
+    const second = await start(fake);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(probes(empty.state.sent)).toEqual([]);
-    manager.stop();
+    second.stop();
 
     const off = setup();
-    manager = await start(off.fake, { filterCanary: false });
+    await start(off.fake, { filterCanary: false });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(probes(off.sdk.state.sent)).toEqual([]);
   });

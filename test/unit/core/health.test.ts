@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { DEFAULT_REQUIREMENTS } from "../../../src/core/constants.js";
-import { computeHealth, NO_PEERS } from "../../../src/core/health.js";
-import type { PeerCounts } from "../../../src/core/health.js";
+import { DEFAULT_REQUIREMENTS } from "../../../src/core/index.js";
+import { computeHealth, NO_PEERS } from "../../../src/core/internal.js";
+import type { PeerCounts } from "../../../src/core/internal.js";
 
 const counts = (partial: Partial<PeerCounts>): PeerCounts => ({ ...NO_PEERS, ...partial });
 

@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { ManualEnvironment } from "../../../src/core/environment.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import type { PeerIdLike } from "../../../src/core/node-boundary.js";
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
-
-const FULL = ["lightPush", "filter", "store"] as const;
+import type { ManualEnvironment, PeerIdLike } from "../../../src/core/index.js";
+import { manualEnvironment } from "../../../src/core/index.js";
+import type { FakeNode } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
 type Behaviour = { kind: "answer"; rttMs: number } | { kind: "silent" } | { kind: "error"; name: string };
 
@@ -36,23 +29,13 @@ function installPing(fake: FakeNode) {
   return { behaviour, pinged };
 }
 
-let manager: WakuPeerManager | undefined;
 let environment: ManualEnvironment;
 beforeEach(() => {
-  vi.useFakeTimers();
   environment = manualEnvironment();
 });
-afterEach(() => {
-  manager?.stop();
-  manager = undefined;
-  vi.useRealTimers();
-});
 
-async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}): Promise<WakuPeerManager> {
-  manager = createPeerManager(fake.node, { environment, recovery: false, peerCache: false, filterCanary: false, ...options });
-  await settle();
-  return manager;
-}
+const harness = managerHarness({ prepare: (options) => ({ environment, recovery: false, peerCache: false, filterCanary: false, ...options }) });
+const start = harness.start;
 
 function threePeers(): FakeNode {
   const fake = createFakeNode();
@@ -157,10 +140,9 @@ describe("liveness pings", () => {
 
     const quiet = threePeers();
     const quietPing = installPing(quiet);
-    const off = createPeerManager(quiet.node, { environment: manualEnvironment(), liveness: false, recovery: false, peerCache: false });
+    harness.create(quiet, { environment: manualEnvironment(), liveness: false, recovery: false, peerCache: false }, "exactly");
     await vi.advanceTimersByTimeAsync(10_000);
     expect(quietPing.pinged).toEqual([]);
-    off.stop();
   });
 
   it("abort pings in flight and leave no timer on stop()", async () => {

@@ -1,35 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { LostConnectionState } from "../../../src/core/types.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import type { LostConnectionState } from "../../../src/core/index.js";
+import type { FakeNode } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
-
-let manager: WakuPeerManager | undefined;
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  manager?.stop();
-  manager = undefined;
-  vi.useRealTimers();
-});
+const harness = managerHarness();
 
 /** A connected manager (two full peers) whose lost-connection signals are recorded. */
 async function connected(graceMs?: number) {
   const fake = createFakeNode();
   fake.connectPeer("A", { protocols: [...FULL] });
   fake.connectPeer("B", { protocols: [...FULL] });
-  manager = createPeerManager(fake.node, graceMs === undefined ? {} : { lostConnectionGraceMs: graceMs });
+  const manager = harness.create(fake, graceMs === undefined ? {} : { lostConnectionGraceMs: graceMs });
   const signals: string[] = [];
   manager.onLostConnection((signal) => signals.push(signal));
   await settle();
   expect(manager.store.getState().status).toBe("connected");
-  return { fake, manager, signals, lost: (): LostConnectionState => manager!.store.getState().lost };
+  return { fake, manager, signals, lost: (): LostConnectionState => manager.store.getState().lost };
 }
 
 function dropAll(fake: FakeNode) {
@@ -50,7 +37,7 @@ describe("the lost-connection signal", () => {
   });
 
   it("signals lost after the grace period, then restored when the requirements are met again", async () => {
-    const { fake, signals, lost } = await connected();
+    const { fake, manager, signals, lost } = await connected();
     dropAll(fake);
     await vi.advanceTimersByTimeAsync(4_999);
     expect(signals).toEqual([]);
@@ -63,14 +50,14 @@ describe("the lost-connection signal", () => {
     await settle();
     expect(signals).toEqual(["lost", "restored"]);
     expect(lost()).toBe("restored");
-    expect(manager!.store.getState().recovery.lastRecoveredAt).toBe(Date.now());
+    expect(manager.store.getState().recovery.lastRecoveredAt).toBe(Date.now());
   });
 
   it("counts degraded as away from connected", async () => {
-    const { fake, signals } = await connected(1_000);
+    const { fake, manager, signals } = await connected(1_000);
     fake.disconnectPeer("A");
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(manager!.store.getState().status).toBe("degraded");
+    expect(manager.store.getState().status).toBe("degraded");
     expect(signals).toEqual(["lost"]);
   });
 
@@ -85,7 +72,7 @@ describe("the lost-connection signal", () => {
 
   it("never signals before the first connection: that is still connecting", async () => {
     const fake = createFakeNode();
-    manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     const signals: string[] = [];
     manager.onLostConnection((signal) => signals.push(signal));
     await vi.advanceTimersByTimeAsync(60_000);
@@ -123,6 +110,6 @@ describe("the lost-connection signal", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(kept).toEqual(["lost"]);
     await settle();
-    expect(manager.store.getState().lastError).toBe("lost-connection listener failed: boom");
+    expect(manager.store.getState().lastError).toEqual({ code: "LISTENER_FAILED", message: "lost-connection listener failed: boom" });
   });
 });

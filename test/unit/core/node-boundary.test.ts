@@ -1,8 +1,8 @@
 import type { LightNode } from "@waku/sdk";
 import { describe, expect, it } from "vitest";
 
-import type { WakuNodeLike } from "../../../src/core/node-boundary.js";
-import { createFakeNode } from "./_fake-node.js";
+import type { WakuNodeLike } from "../../../src/core/index.js";
+import { createFakeNode } from "../_harness.js";
 
 describe("the node boundary", () => {
   it("is satisfied by a real @waku/sdk LightNode and by the test fake", () => {

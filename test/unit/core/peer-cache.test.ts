@@ -1,17 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { DEFAULT_PEER_CACHE_KEY } from "../../../src/core/constants.js";
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import { parseMultiaddr } from "../../../src/core/multiaddr.js";
-import type { CachedPeer } from "../../../src/core/peer-cache.js";
-import { isValidAddress, isValidPeerId, loadPeerCache, mergeCachedPeers, savePeerCache } from "../../../src/core/peer-cache.js";
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import type { PeerCacheStorage } from "../../../src/core/types.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import type { CachedPeer } from "../../../src/core/cache/peer-cache.js";
+import {
+  defaultPeerCacheStorage,
+  isValidAddress,
+  isValidPeerId,
+  loadPeerCache,
+  mergeCachedPeers,
+  savePeerCache,
+} from "../../../src/core/cache/peer-cache.js";
+import type { CreatePeerManagerOptions, PeerCacheStorage } from "../../../src/core/index.js";
+import { DEFAULT_OPTIONS, manualEnvironment } from "../../../src/core/index.js";
+import { parseMultiaddr } from "../../../src/core/sdk/multiaddr.js";
+import type { FakeNode } from "../_harness.js";
+import { createFakeNode, managerHarness, memoryStorage, settle } from "../_harness.js";
+
+const DEFAULT_PEER_CACHE_KEY = DEFAULT_OPTIONS.peerCache!.key;
 
 // Real peer ids (generated once): Waku nodes use secp256k1 keys (16Uiu2…), js-libp2p Ed25519 (12D3KooW…).
 const ED = "12D3KooWBXetHuM4fukee9bXDDqCdpDdRBF9tGayFYv3nmS3Voe1";
@@ -23,21 +27,6 @@ const FULL = ["lightPush", "filter", "store"] as const;
 const NOW = 1_800_000_000_000;
 const addr = (id: string, port = 60_000) => `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${id}`;
 const limits = { maxPeers: 20, maxAgeMs: 7 * 24 * 3_600_000, now: NOW, parseMultiaddr };
-
-function memoryStorage(initial?: string): PeerCacheStorage & { items: Map<string, string>; writes: number } {
-  const items = new Map<string, string>();
-  if (initial !== undefined) items.set(DEFAULT_PEER_CACHE_KEY, initial);
-  const storage = {
-    items,
-    writes: 0,
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => {
-      storage.writes++;
-      items.set(key, value);
-    },
-  };
-  return storage;
-}
 
 const entry = (id: string, patch: Partial<CachedPeer> = {}): CachedPeer => ({ id, addrs: [addr(id)], lastSeen: NOW - 1_000, score: 100, ...patch });
 const stored = (peers: unknown[], v: unknown = 1) => JSON.stringify({ v, peers });
@@ -136,19 +125,13 @@ describe("peer cache format", () => {
 });
 
 describe("peer cache in the manager", () => {
-  let manager: WakuPeerManager | undefined;
+  const harness = managerHarness();
   beforeEach(() => {
-    vi.useFakeTimers();
     vi.setSystemTime(NOW);
   });
-  afterEach(() => {
-    manager?.stop();
-    manager = undefined;
-    vi.useRealTimers();
-  });
 
-  async function start(fake: FakeNode, storage: PeerCacheStorage, options: CreatePeerManagerOptions = {}) {
-    manager = createPeerManager(fake.node, {
+  function start(fake: FakeNode, storage: PeerCacheStorage, options: CreatePeerManagerOptions = {}) {
+    return harness.start(fake, {
       environment: manualEnvironment(),
       liveness: false,
       random: () => 0.999999,
@@ -156,8 +139,6 @@ describe("peer cache in the manager", () => {
       bootstrapPeers: [addr(BOOT, 1)],
       ...options,
     });
-    await settle();
-    return manager;
   }
 
   it("remembers connected non-bootstrap service peers, debounced, and only when the set changes", async () => {
@@ -218,7 +199,7 @@ describe("peer cache in the manager", () => {
     };
     const manager = await start(fake, storage);
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(manager.store.getState().lastError).toBe("peer cache not saved: QuotaExceededError");
+    expect(manager.store.getState().lastError).toEqual({ code: "STORAGE_FAILED", message: "peer cache not saved: QuotaExceededError" });
   });
 
   it("forgets a replaced peer at once", async () => {
@@ -251,5 +232,24 @@ describe("peer cache in the manager", () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(storage.writes).toBe(0);
     expect(fake.dials).not.toContain(P1);
+  });
+});
+
+describe("the default storage", () => {
+  it("is localStorage where it can be read, and nothing in Node or where access is denied", () => {
+    // This file runs in happy-dom, which has one.
+    expect(defaultPeerCacheStorage()).toBe(globalThis.localStorage);
+    const original = Object.getOwnPropertyDescriptor(globalThis, "localStorage");
+    Object.defineProperty(globalThis, "localStorage", {
+      configurable: true,
+      get: () => {
+        throw new Error("SecurityError");
+      },
+    });
+    try {
+      expect(defaultPeerCacheStorage()).toBeUndefined();
+    } finally {
+      if (original) Object.defineProperty(globalThis, "localStorage", original);
+    }
   });
 });

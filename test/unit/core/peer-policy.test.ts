@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import { protocolMaskFromCodecs } from "../../../src/core/codecs.js";
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { DialCandidate } from "../../../src/core/dial-candidates.js";
-import { installDialGate } from "../../../src/core/dial-gate.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import type { Libp2pLike } from "../../../src/core/node-boundary.js";
-import type { OrderOptions, ServicePeer } from "../../../src/core/peer-policy.js";
-import { orderDialCandidates, planBootstrapLimit, shuffle } from "../../../src/core/peer-policy.js";
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import { FAKE_CODECS, createFakeNode } from "./_fake-node.js";
-import type { FakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
-
-const FULL = ["lightPush", "filter", "store"] as const;
+import type { Libp2pLike } from "../../../src/core/index.js";
+import { manualEnvironment } from "../../../src/core/index.js";
+import type { DialCandidate, OrderOptions, ServicePeer } from "../../../src/core/internal.js";
+import { orderDialCandidates, planBootstrapLimit, shuffle } from "../../../src/core/internal.js";
+import { protocolMaskFromCodecs } from "../../../src/core/peers/codecs.js";
+import { createLifetime } from "../../../src/core/lifetime/lifetime.js";
+import { installDialGate } from "../../../src/core/sdk/dial-gate.js";
+import { createFakeNode, FAKE_CODECS, FULL, managerHarness, settle } from "../_harness.js";
 const FULL_MASK = protocolMaskFromCodecs([FAKE_CODECS.lightPush, FAKE_CODECS.filter, FAKE_CODECS.store]);
 
 function candidate(id: string, patch: Partial<DialCandidate> = {}): DialCandidate {
@@ -102,7 +95,8 @@ describe("dial gate", () => {
     const previous = vi.fn(async (peerId: { toString(): string }) => peerId.toString() === "app-denied");
     const gater: { denyDialPeer?: typeof previous } = { denyDialPeer: previous };
     const libp2p = { components: { connectionGater: gater } } as unknown as Libp2pLike;
-    const gate = installDialGate(libp2p);
+    const lifetime = createLifetime();
+    const gate = installDialGate(libp2p, lifetime);
     expect(gate.installed).toBe(true);
     gate.block("parked");
     const deny = gater.denyDialPeer!;
@@ -111,39 +105,23 @@ describe("dial gate", () => {
     expect(await deny({ toString: () => "free" })).toBe(false);
     gate.unblock("parked");
     expect(await deny({ toString: () => "parked" })).toBe(false);
-    gate.detach();
+    lifetime.end();
     expect(gater.denyDialPeer).toBe(previous);
   });
 
   it("reports itself missing when libp2p has no reachable gater", () => {
-    const gate = installDialGate({} as Libp2pLike);
+    const gate = installDialGate({} as Libp2pLike, createLifetime());
     expect(gate.installed).toBe(false);
     gate.block("x");
     expect(gate.isBlocked("x")).toBe(true);
-    gate.detach();
   });
 });
 
 describe("the bootstrap rule in the manager", () => {
-  let manager: WakuPeerManager | undefined;
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => {
-    manager?.stop();
-    manager = undefined;
-    vi.useRealTimers();
+  const harness = managerHarness({
+    prepare: (options) => ({ environment: manualEnvironment(), liveness: false, peerCache: false, random: () => 0.999999, ...options }),
   });
-
-  async function start(fake: FakeNode, extra: CreatePeerManagerOptions = {}) {
-    manager = createPeerManager(fake.node, {
-      environment: manualEnvironment(),
-      liveness: false,
-      peerCache: false,
-      random: () => 0.999999,
-      ...extra,
-    });
-    await settle();
-    return manager;
-  }
+  const start = harness.start;
 
   it("hangs up surplus bootstrap peers once others suffice, keeps them from being re-dialed, and lets them back when needed", async () => {
     const fake = createFakeNode();

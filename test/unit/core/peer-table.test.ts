@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { Environment, EnvironmentEvent } from "../../../src/core/environment.js";
-import { countUpdates, settle } from "./_helpers.js";
-import { createFakeNode } from "./_fake-node.js";
+import type { CreatePeerManagerOptions, Environment, EnvironmentEvent, PeerManager } from "../../../src/core/index.js";
+import { countUpdates, createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
+const harness = managerHarness({ fakeTimers: false });
+let manager: PeerManager | undefined;
 
-let manager: WakuPeerManager | undefined;
-afterEach(() => manager?.stop());
-
-function start(fake = createFakeNode(), options: Parameters<typeof createPeerManager>[1] = {}) {
-  manager = createPeerManager(fake.node, options);
-  return { fake, manager, state: () => manager!.store.getState() };
+function start(fake = createFakeNode(), options: CreatePeerManagerOptions = {}) {
+  const started = harness.create(fake, options);
+  manager = started;
+  return { fake, manager: started, state: () => started.store.getState() };
 }
 
 describe("reading the node at attach", () => {

@@ -1,46 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { ManualEnvironment } from "../../../src/core/environment.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import { addFakeProtocols } from "./_fake-protocols.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import type { ManualEnvironment } from "../../../src/core/index.js";
+import { manualEnvironment } from "../../../src/core/index.js";
+import type { FakeNode } from "../_harness.js";
+import { addFakeProtocols, createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
-
-let manager: WakuPeerManager | undefined;
 let environment: ManualEnvironment;
 beforeEach(() => {
-  vi.useFakeTimers();
   environment = manualEnvironment();
 });
-afterEach(() => {
-  manager?.stop();
-  manager = undefined;
-  vi.useRealTimers();
+
+const harness = managerHarness({
+  prepare: (options) => ({ environment, liveness: false, peerCache: false, filterCanary: false, random: () => 0.999999, ...options }),
 });
+const start = harness.start;
 
 function fleet(ids: string[]): FakeNode {
   const fake = createFakeNode();
   for (const id of ids) fake.connectPeer(id, { protocols: [...FULL] });
   return fake;
-}
-
-async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}) {
-  manager = createPeerManager(fake.node, {
-    environment,
-    liveness: false,
-    peerCache: false,
-    filterCanary: false,
-    random: () => 0.999999,
-    ...options,
-  });
-  await settle();
-  return manager;
 }
 
 const encoder = { contentTopic: "/app/1/chat/proto", pubsubTopic: "/waku/2/rs/42/1" };

@@ -1,32 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
-
-let manager: WakuPeerManager | undefined;
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  manager?.stop();
-  manager = undefined;
-  vi.useRealTimers();
-});
-
-/** Keeps candidates in peer store order, and leaves recovery to the manual lever these tests are about. */
-const inOrder = (): number => 0.999999;
-
-async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}) {
-  manager = createPeerManager(fake.node, { random: inOrder, recovery: false, ...options });
-  await settle();
-  return manager;
-}
+// Candidates in peer store order; recovery left to the manual lever these tests are about.
+const harness = managerHarness({ prepare: (options) => ({ random: inOrder, recovery: false, ...options }) });
+const start = harness.start;
 
 describe("reconnect()", () => {
   it("re-dials known service peers and resolves ok as soon as the requirements are met", async () => {
@@ -51,7 +29,8 @@ describe("reconnect()", () => {
     await vi.advanceTimersByTimeAsync(100);
 
     await expect(result).resolves.toMatchObject({ ok: true, status: "connected", dialed: 2, durationMs: 200 });
-    expect(manager.store.getState().recovery).toMatchObject({ inProgress: false, manual: false, lastError: undefined });
+    expect(manager.store.getState().recovery).toMatchObject({ inProgress: false, manual: false });
+    expect(manager.store.getState().lastError).toBeUndefined();
   });
 
   it("dials bootstrap peers even before they identified, and peers it is not connected to first", async () => {
@@ -105,11 +84,11 @@ describe("reconnect()", () => {
       status: "degraded",
       durationMs: 10_000,
       dialed: 1,
-      error: "requirements not met within 10000 ms",
+      error: { code: "TIMEOUT", message: "requirements not met within 10000 ms" },
     });
     const state = manager.store.getState();
-    expect(state.recovery).toMatchObject({ inProgress: false, lastError: "requirements not met within 10000 ms" });
-    expect(state.lastError).toBe("requirements not met within 10000 ms");
+    expect(state.recovery).toMatchObject({ inProgress: false });
+    expect(state.lastError).toEqual({ code: "TIMEOUT", message: "requirements not met within 10000 ms" });
   });
 
   it("honours a per-call timeout", async () => {
@@ -227,7 +206,7 @@ describe("reconnect()", () => {
     await vi.advanceTimersByTimeAsync(10);
     manager.stop();
     await expect(result).resolves.toMatchObject({ ok: false, status: "disconnected" });
-    await expect(manager.reconnect()).resolves.toMatchObject({ ok: false, error: "the peer manager is stopped" });
+    await expect(manager.reconnect()).resolves.toMatchObject({ ok: false, error: { code: "STOPPED", message: "the peer manager is stopped" } });
   });
 
   it("records the failed dial on a known peer", async () => {
@@ -302,7 +281,7 @@ describe("reconnect({ hard: true })", () => {
   });
 
   it("reports a recreation that failed or said no, without rejecting", async () => {
-    for (const [recreateNode, error] of [
+    for (const [recreateNode, message] of [
       [async () => false, "recreateNode reported failure"],
       [
         async () => {
@@ -314,7 +293,7 @@ describe("reconnect({ hard: true })", () => {
       const manager = await start(createFakeNode(), { recreateNode });
       const result = manager.reconnect({ hard: true, timeoutMs: 10 });
       await vi.advanceTimersByTimeAsync(10);
-      await expect(result).resolves.toMatchObject({ ok: false, recreated: true, error });
+      await expect(result).resolves.toMatchObject({ ok: false, recreated: true, error: { code: "RECREATE_FAILED", message } });
       manager.stop();
     }
   });
@@ -328,7 +307,7 @@ describe("reconnect({ hard: true })", () => {
       status: "connecting",
       durationMs: 10,
       dialed: 0,
-      error: "requirements not met within 10 ms; no recreateNode option: the node was not recreated",
+      error: { code: "NO_PEERS", message: "requirements not met within 10 ms; no recreateNode option: the node was not recreated" },
     });
   });
 });

@@ -1,31 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { WakuPeerManager } from "../../../src/core/create-peer-manager.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import type { ManualEnvironment } from "../../../src/core/environment.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import type { CreatePeerManagerOptions } from "../../../src/core/resolve-options.js";
-import type { FakeNode } from "./_fake-node.js";
-import { createFakeNode } from "./_fake-node.js";
-import { settle } from "./_helpers.js";
+import type { ManualEnvironment } from "../../../src/core/index.js";
+import { manualEnvironment } from "../../../src/core/index.js";
+import type { FakeNode } from "../_harness.js";
+import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
-const inOrder = (): number => 0.999999;
-
-let manager: WakuPeerManager | undefined;
 let environment: ManualEnvironment;
 beforeEach(() => {
-  vi.useFakeTimers();
   environment = manualEnvironment();
 });
-afterEach(() => {
-  manager?.stop();
-  manager = undefined;
-  vi.useRealTimers();
-});
 
-async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}): Promise<WakuPeerManager> {
-  manager = createPeerManager(fake.node, {
+const harness = managerHarness({
+  prepare: (options) => ({
     environment,
     random: inOrder,
     liveness: false,
@@ -33,10 +19,9 @@ async function start(fake: FakeNode, options: CreatePeerManagerOptions = {}): Pr
     filterCanary: false,
     ...options,
     recovery: { backoff: { jitter: 0 }, ...(options.recovery === false ? {} : options.recovery) },
-  });
-  await settle();
-  return manager;
-}
+  }),
+});
+const start = harness.start;
 
 /** A, B connected and serving everything; `spares` known, every dial to them failing unless scripted. */
 function connectedWithSpares(spares: string[]): FakeNode {
@@ -259,8 +244,7 @@ describe("automatic recovery", () => {
 
   it("can be turned off: `recovery: false` dials nothing on its own", async () => {
     const fake = connectedWithSpares(["C"]);
-    manager = createPeerManager(fake.node, { environment, recovery: false, liveness: false, peerCache: false });
-    await settle();
+    await harness.start(fake, { environment, recovery: false, liveness: false, peerCache: false }, "exactly");
     fake.disconnectPeer("A");
     await vi.advanceTimersByTimeAsync(30_000);
     expect(fake.dials).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { StatusInput } from "../../../src/core/status.js";
-import { deriveStatus } from "../../../src/core/status.js";
+import type { StatusInput } from "../../../src/core/internal.js";
+import { deriveStatus } from "../../../src/core/internal.js";
 
 const running: StatusInput = { started: true, stopped: false, health: "unhealthy", everConnected: false, online: true };
 const status = (facts: Partial<StatusInput>) => deriveStatus({ ...running, ...facts });

@@ -1,51 +1,18 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { Clock } from "../../../src/core/clock.js";
-import { createPeerManager } from "../../../src/core/create-peer-manager.js";
-import { manualEnvironment } from "../../../src/core/environment.js";
-import { createFakeNode } from "./_fake-node.js";
-import { addFakeProtocols } from "./_fake-protocols.js";
-import { countUpdates, settle } from "./_helpers.js";
+import { manualEnvironment } from "../../../src/core/index.js";
+import { addFakeProtocols, countUpdates, createFakeNode, FULL, managerHarness, manualClock, settle } from "../_harness.js";
 
-const FULL = ["lightPush", "filter", "store"] as const;
+const harness = managerHarness({ fakeTimers: false });
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A clock whose timers are counted and fired by hand. */
-function manualClock() {
-  let now = 0;
-  const timers = new Map<number, { at: number; callback: () => void }>();
-  let nextId = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout(callback, ms) {
-      timers.set(++nextId, { at: now + ms, callback });
-      return nextId;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-  };
-  return {
-    clock,
-    pending: () => timers.size,
-    advance(ms: number) {
-      now += ms;
-      for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
-        if (timer.at > now) continue;
-        timers.delete(id);
-        timer.callback();
-      }
-    },
-  };
-}
-
 describe("stop()", () => {
   it("removes every listener it added to the node", async () => {
     const fake = createFakeNode();
-    const manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     expect(fake.listenerCount()).toBeGreaterThan(0);
     manager.stop();
     expect(fake.listenerCount()).toBe(0);
@@ -58,7 +25,7 @@ describe("stop()", () => {
     fake.connectPeer("B", { protocols: [...FULL] });
     fake.knowPeer("C", { protocols: [...FULL] });
     fake.scriptDial("C", "hang");
-    const manager = createPeerManager(fake.node, { clock: time.clock });
+    const manager = harness.create(fake, { clock: time.clock });
     await settle();
     fake.disconnectPeer("A");
     await settle();
@@ -78,7 +45,7 @@ describe("stop()", () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
     fake.connectPeer("B", { protocols: [...FULL] });
-    const manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     await settle();
     fake.disconnectPeer("A");
     await settle();
@@ -93,7 +60,7 @@ describe("stop()", () => {
   it("makes the status disconnected and claims no peers any more", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
-    const manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     await settle();
     manager.stop();
     const state = manager.store.getState();
@@ -106,7 +73,7 @@ describe("stop()", () => {
   it("ignores the node afterwards and does not disconnect it", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
-    const manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     await settle();
     manager.stop();
     const updates = countUpdates(manager.store);
@@ -119,7 +86,7 @@ describe("stop()", () => {
 
   it("is idempotent", async () => {
     const fake = createFakeNode();
-    const manager = createPeerManager(fake.node);
+    const manager = harness.create(fake);
     manager.stop();
     const updates = countUpdates(manager.store);
     manager.stop();
@@ -130,7 +97,7 @@ describe("stop()", () => {
   it("drops peer store reads that finish after it", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
-    const manager = createPeerManager(fake.node); // starts an async peer store read for A
+    const manager = harness.create(fake); // starts an async peer store read for A
     manager.stop();
     await settle();
     expect(manager.store.getState().peers).toEqual({});
@@ -155,7 +122,7 @@ describe("stop() with every feature running", () => {
     const sendBefore = sdk.node.lightPush.send;
     const items = new Map<string, string>();
 
-    const manager = createPeerManager(fake.node, {
+    const manager = harness.create(fake, {
       environment,
       peerCache: { storage: { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) } },
     });

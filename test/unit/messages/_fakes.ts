@@ -4,7 +4,8 @@ import { createDecoder, createEncoder } from "@waku/core";
 import type { IDecodedMessage, IDecoder, IEncoder, IMessage } from "@waku/interfaces";
 import { createStore } from "zustand/vanilla";
 
-import { createInitialState, DEFAULT_REQUIREMENTS, type PeerInfo, type PeerManager, type WakuPeersState } from "../../../src/core/index.js";
+import { DEFAULT_REQUIREMENTS, type PeerInfo, type PeerManager, type WakuPeersState } from "../../../src/core/index.js";
+import { createInitialState } from "../../../src/core/internal.js";
 import type { MessageNode } from "../../../src/core/index.js";
 
 export const PUBSUB_TOPIC = "/waku/2/rs/42/0";

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 
-import { lossSignals, mergeMessages, rankStorePeers, storeWindows, MAX_STORE_WINDOW_MS } from "../../../src/core/index.js";
+import { lossSignals, mergeMessages, rankStorePeers, storeWindows, MAX_STORE_WINDOW_MS } from "../../../src/core/internal.js";
 import type { ReceivedMessage } from "../../../src/core/index.js";
 import { connectedState, fakeManager, peer } from "./_fakes.js";
 

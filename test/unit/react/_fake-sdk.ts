@@ -9,7 +9,7 @@
  */
 import type { CreateNodeOptions, LightNode } from "@waku/sdk";
 
-import { createFakeNode, type FakeNode } from "../core/_fake-node.js";
+import { createFakeNode, type FakeNode } from "../_harness.js";
 
 export interface FakeLightNode {
   /** What the provider sees: the fake libp2p plus `start`/`stop`/`isStarted`. */

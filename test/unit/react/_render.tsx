@@ -1,5 +1,11 @@
 import { act } from "@testing-library/react";
-import { vi } from "vitest";
+import { beforeAll, vi } from "vitest";
+
+import { preloadPeerManager } from "../../../src/core/index.js";
+
+// The manager's acting parts are loaded before the first test, as the core harness does, so a
+// provider's manager starts them synchronously and timings do not depend on module loading.
+beforeAll(() => preloadPeerManager());
 
 /**
  * Lets effects, microtask-batched store commits and promise chains (node creation, start) run,

@@ -19,7 +19,7 @@ function Status() {
   const store = usePeerHealth("store");
   return (
     <p>
-      status:{status} error:{lastError ?? "none"} node:{node ? "yes" : "no"} store-required:{store.required}
+      status:{status} error:{lastError?.message ?? "none"} node:{node ? "yes" : "no"} store-required:{store.required}
     </p>
   );
 }
@@ -246,28 +246,19 @@ describe("misuse", () => {
     }
   });
 
-  it("reports other invalid manager options as state", async () => {
-    const view = render(
-      <WakuPeersProvider options={{}} maxEvents={-1}>
-        <Status />
-      </WakuPeersProvider>,
-    );
-    await flush();
-    expect(view.container.textContent).toContain("status:disconnected");
-    expect(view.container.textContent).toMatch(/error:Invalid peer manager options: maxEvents/);
-
-    // Fixing the option attaches a manager to the node that is already running.
-    view.rerender(
-      <WakuPeersProvider options={{}} maxEvents={10}>
-        <Status />
-      </WakuPeersProvider>,
-    );
-    await flush();
-    expect(view.container.textContent).toContain("status:connecting");
-    expect(view.container.textContent).toContain("error:none");
-    expect(nodeFactory.created).toHaveLength(1);
-    view.unmount();
-    await flush();
-    expect(nodeFactory.running).toHaveLength(0);
+  it("throws every other invalid manager option during render too, as the README promises", () => {
+    const consoleError = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      expect(() =>
+        render(
+          <WakuPeersProvider options={{}} maxEvents={-1}>
+            <Status />
+          </WakuPeersProvider>,
+        ),
+      ).toThrow(/Invalid peer manager options: maxEvents must be an integer from 0 to 10000, got -1/);
+      expect(nodeFactory.created).toHaveLength(0);
+    } finally {
+      consoleError.mockRestore();
+    }
   });
 });

@@ -11,7 +11,7 @@ import {
   useWakuNode,
   useWakuPeers,
 } from "../../../src/index.js";
-import { createFakeNode } from "../core/_fake-node.js";
+import { createFakeNode } from "../_harness.js";
 import { flush } from "./_render.js";
 
 const hooks: Record<string, () => unknown> = {

@@ -22,7 +22,7 @@ describe("useReconnect", () => {
       <button onClick={() => void reconnect({ timeoutMs: 1_000 }).then((result) => results.push(result))}>
         {isReconnecting ? `dialing ${progress?.dialed}/${progress?.total}` : "reconnect"}
         {lastResult ? ` last:${lastResult.ok ? "ok" : "failed"}` : ""}
-        {error ? ` error:${error}` : ""}
+        {error ? ` error:${error.code} ${error.message}` : ""}
       </button>
     );
   }
@@ -89,8 +89,8 @@ describe("useReconnect", () => {
       await vi.advanceTimersByTimeAsync(1_000);
     });
     await flush();
-    expect(results).toEqual([expect.objectContaining({ ok: false, error: "requirements not met within 1000 ms" })]);
-    expect(view.getByRole("button").textContent).toBe("reconnect last:failed error:requirements not met within 1000 ms");
+    expect(results).toEqual([expect.objectContaining({ ok: false, error: { code: "TIMEOUT", message: "requirements not met within 1000 ms" } })]);
+    expect(view.getByRole("button").textContent).toBe("reconnect last:failed error:TIMEOUT requirements not met within 1000 ms");
     view.unmount();
   });
 
@@ -106,7 +106,9 @@ describe("useReconnect", () => {
 
     fireEvent.click(view.getByRole("button"));
     await flush();
-    expect(results).toEqual([expect.objectContaining({ ok: false, status: "connecting", dialed: 0, error: "No Waku node is attached yet" })]);
+    expect(results).toEqual([
+      expect.objectContaining({ ok: false, status: "connecting", dialed: 0, error: { code: "NO_NODE", message: "No Waku node is attached yet" } }),
+    ]);
     finishCreation();
     view.unmount();
     await flush();

@@ -11,8 +11,8 @@ import {
   useWakuPeers,
   WakuPeersProvider,
 } from "../../../src/index.js";
-import { createPeerManager } from "../../../src/core/index.js";
-import { createFakeNode } from "../core/_fake-node.js";
+import { createPeerManager, manualEnvironment } from "../../../src/core/index.js";
+import { createFakeNode } from "../_harness.js";
 import { createAttachedNode, type FakeLightNode } from "./_fake-sdk.js";
 import { flush } from "./_render.js";
 
@@ -95,7 +95,8 @@ describe("usePeers with an explicit manager", () => {
   it("keeps the array's identity when other slices of the state change", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
-    const manager = createPeerManager(fake.node);
+    const environment = manualEnvironment();
+    const manager = createPeerManager(fake.node, { environment });
     const lists: (readonly PeerInfo[])[] = [];
     function Peers() {
       lists.push(usePeers({ manager }));
@@ -106,8 +107,10 @@ describe("usePeers with an explicit manager", () => {
     const first = lists.at(-1);
     expect(first).toHaveLength(1);
 
-    act(() => manager.store.setState({ lastError: "something unrelated" }));
-    act(() => manager.store.setState({ online: false }));
+    // The device goes offline and back: `online` and `events` change, no peer row does.
+    await act(async () => environment.setOnline(false));
+    await act(async () => environment.setOnline(true));
+    expect(manager.store.getState().events.filter((event) => event.type === "hint")).toHaveLength(2);
     expect(lists.at(-1)).toBe(first);
     view.unmount();
     manager.stop();

@@ -13,7 +13,7 @@ import {
   WakuPeersProvider,
 } from "../../../src/index.js";
 import { createPeerManager } from "../../../src/core/index.js";
-import { createFakeNode } from "../core/_fake-node.js";
+import { createFakeNode } from "../_harness.js";
 import { nodeFactory } from "./_fake-sdk.js";
 import { flush } from "./_render.js";
 

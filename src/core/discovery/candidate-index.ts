@@ -1,0 +1,179 @@
+import type { Lifetime } from "../lifetime/lifetime.js";
+import { hasTag, protocolMaskFromCodecs, tagMaskFromPeerTags } from "../peers/codecs.js";
+import { INITIAL_SCORE } from "../peers/score.js";
+import type { Libp2pLike, MultiaddrLike, PeerIdLike, PeerLike } from "../sdk/node-boundary.js";
+
+export interface DialCandidate {
+  id: string;
+  /** What to hand to `libp2p.dial`: the peer id when the peer store can dial it, else a multiaddr. */
+  target: PeerIdLike | MultiaddrLike;
+  connected: boolean;
+  bootstrap: boolean;
+  /** Remembered by the peer cache. */
+  cached: boolean;
+  score: number;
+  /** Epoch ms of the last failed dial. */
+  lastDialFailureAt: number | undefined;
+}
+
+interface Entry {
+  readonly id: string;
+  /** From the peer store: dialable by id when it knows addresses. */
+  peerId: PeerIdLike | undefined;
+  dialableById: boolean;
+  /** Known by address (configured bootstrap list, peer cache). */
+  address: MultiaddrLike | undefined;
+  protocolMask: number;
+  tagMask: number;
+  cached: boolean;
+  lastDialFailureAt: number | undefined;
+}
+
+/**
+ * The manager's own index of peers worth dialing: every peer store entry that offers a Waku
+ * service, plus bootstrap and cached peers (they may not have identified yet, and they are the way
+ * back in), plus peers known only by address. It is kept up to date by libp2p's `peer:update`
+ * (every peer store write) and read once from the peer store at attach, since events before attach
+ * are gone — never a full peer store scan per recovery tick (about 1 s with 4,000 peers).
+ */
+export interface CandidateIndex {
+  /** Every candidate, in no particular order (the peer policy orders them). Never ourselves. */
+  list(scoreOf: (id: string) => number | undefined): Promise<DialCandidate[]>;
+  /** Adds a peer known only by address; `cached` marks it as remembered by the peer cache. */
+  addAddress(id: string, address: MultiaddrLike, cached: boolean): void;
+  isCached(id: string): boolean;
+  noteDialFailure(id: string, at: number): void;
+  noteDialSuccess(id: string): void;
+  /** Every way in is tried again (a hard reconnect). */
+  clearDialFailures(): void;
+}
+
+/** A bound on the index: a peer store flooded by discovery must not grow the manager with it. */
+const MAX_INDEXED_PEERS = 1_000;
+
+export function createCandidateIndex(libp2p: Libp2pLike, lifetime: Lifetime, bootstrapIds: ReadonlySet<string>): CandidateIndex {
+  return new Index(libp2p, lifetime, bootstrapIds);
+}
+
+class Index implements CandidateIndex {
+  readonly #libp2p: Libp2pLike;
+  readonly #bootstrapIds: ReadonlySet<string>;
+  readonly #entries = new Map<string, Entry>();
+  readonly #self: string;
+  #seeded: Promise<void> | undefined;
+
+  constructor(libp2p: Libp2pLike, lifetime: Lifetime, bootstrapIds: ReadonlySet<string>) {
+    this.#libp2p = libp2p;
+    this.#bootstrapIds = bootstrapIds;
+    this.#self = libp2p.peerId.toString();
+    const onUpdate = (event: CustomEvent<{ peer: PeerLike }>): void => this.#notePeer(event.detail.peer);
+    libp2p.addEventListener("peer:update", onUpdate);
+    lifetime.onEnd(() => {
+      libp2p.removeEventListener("peer:update", onUpdate);
+      this.#entries.clear();
+    });
+    this.#seed().catch(() => {});
+  }
+
+  async list(scoreOf: (id: string) => number | undefined): Promise<DialCandidate[]> {
+    await this.#seed();
+    const connected = new Set<string>();
+    for (const connection of this.#libp2p.getConnections()) {
+      if (connection.status === "open") connected.add(connection.remotePeer.toString());
+    }
+    const candidates: DialCandidate[] = [];
+    for (const entry of this.#entries.values()) {
+      const target = entry.peerId !== undefined && entry.dialableById ? entry.peerId : entry.address;
+      if (target === undefined) continue;
+      candidates.push({
+        id: entry.id,
+        target,
+        connected: connected.has(entry.id),
+        bootstrap: hasTag(entry.tagMask, "bootstrap") || this.#bootstrapIds.has(entry.id),
+        cached: entry.cached,
+        score: scoreOf(entry.id) ?? INITIAL_SCORE,
+        lastDialFailureAt: entry.lastDialFailureAt,
+      });
+    }
+    return candidates;
+  }
+
+  addAddress(id: string, address: MultiaddrLike, cached: boolean): void {
+    if (id === this.#self) return;
+    const entry = this.#entryOf(id);
+    entry.address = address;
+    entry.cached ||= cached;
+  }
+
+  isCached(id: string): boolean {
+    return this.#entries.get(id)?.cached === true;
+  }
+
+  noteDialFailure(id: string, at: number): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.lastDialFailureAt = at;
+  }
+
+  noteDialSuccess(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.lastDialFailureAt = undefined;
+  }
+
+  clearDialFailures(): void {
+    for (const entry of this.#entries.values()) entry.lastDialFailureAt = undefined;
+  }
+
+  /** Read once; a failed read is retried by the next listing and reported by its caller. */
+  #seed(): Promise<void> {
+    this.#seeded ??= this.#libp2p.peerStore.all().then(
+      (peers) => {
+        for (const peer of peers) if (!this.#entries.has(peer.id.toString())) this.#notePeer(peer);
+      },
+      (error: unknown) => {
+        this.#seeded = undefined;
+        throw error;
+      },
+    );
+    return this.#seeded;
+  }
+
+  /** A peer store entry (from `peer:update`, or the seed read). */
+  #notePeer(peer: PeerLike): void {
+    const id = peer.id.toString();
+    if (id === this.#self) return;
+    const protocolMask = protocolMaskFromCodecs(peer.protocols);
+    const tagMask = tagMaskFromPeerTags(peer.tags);
+    const existing = this.#entries.get(id);
+    if (protocolMask === 0 && !hasTag(tagMask, "bootstrap") && (existing === undefined || !this.#isAnchored(existing))) {
+      if (existing !== undefined) this.#entries.delete(id);
+      return;
+    }
+    const entry = existing ?? this.#entryOf(id);
+    entry.peerId = peer.id;
+    // An entry without addresses cannot be dialed by id (fakes and old stores may not list them).
+    entry.dialableById = peer.addresses === undefined || peer.addresses.length > 0;
+    entry.protocolMask = protocolMask;
+    entry.tagMask = tagMask;
+  }
+
+  #entryOf(id: string): Entry {
+    let entry = this.#entries.get(id);
+    if (entry === undefined) {
+      if (this.#entries.size >= MAX_INDEXED_PEERS) this.#evictOne();
+      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, lastDialFailureAt: undefined };
+      this.#entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  #evictOne(): void {
+    for (const entry of this.#entries.values()) {
+      if (!this.#isAnchored(entry)) return void this.#entries.delete(entry.id);
+    }
+  }
+
+  /** A way in whatever the peer store says: configured, remembered, or known by address. */
+  #isAnchored(entry: Entry): boolean {
+    return entry.cached || entry.address !== undefined || this.#bootstrapIds.has(entry.id);
+  }
+}

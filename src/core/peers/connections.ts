@@ -1,0 +1,35 @@
+import { deadline } from "../lifetime/timers.js";
+import type { Runtime } from "../runtime.js";
+import type { PeerIdLike } from "../sdk/node-boundary.js";
+
+/** How long a graceful hang-up may take before libp2p aborts the connection. */
+const HANG_UP_TIMEOUT_MS = 2_000;
+
+/**
+ * Closes every connection to a peer: aborted for a peer that does not answer (`abort`: a graceful
+ * close would wait for it), else a graceful hang-up bounded in time. Never throws, never rejects.
+ */
+export function closeConnections(runtime: Runtime, peerId: PeerIdLike, reason: string, abort: boolean): void {
+  let aborted = false;
+  if (abort) {
+    for (const connection of runtime.libp2p.getConnections(peerId)) {
+      if (typeof connection.abort !== "function") continue;
+      try {
+        connection.abort(new Error(reason));
+        aborted = true;
+      } catch {
+        // fall back to the hang-up below
+      }
+    }
+  }
+  if (!aborted) {
+    const limit = deadline(runtime.clock, runtime.lifetime, HANG_UP_TIMEOUT_MS, () => new Error(`hang-up timed out after ${HANG_UP_TIMEOUT_MS} ms`));
+    runtime.libp2p
+      .hangUp(peerId, { signal: limit.signal })
+      .catch(() => {
+        // Already closed, or libp2p stopping: either way the connection is going away.
+      })
+      .finally(() => limit.release());
+  }
+  runtime.table.touch(peerId.toString());
+}

@@ -1,0 +1,122 @@
+import type { EnvironmentHint } from "../detection/environment.js";
+import { errorMessage } from "../errors.js";
+import type { OwnedLifetime } from "../lifetime/lifetime.js";
+import { createLifetime } from "../lifetime/lifetime.js";
+import { after } from "../lifetime/timers.js";
+import type { ParsedRecovery } from "../options/parse-options.js";
+import type { Runtime } from "../runtime.js";
+import type { DialPool } from "./dial-pool.js";
+import type { RecoveryEffect, RecoveryFacts, RecoveryInput, RecoveryMachineState } from "./machine.js";
+import { INITIAL_RECOVERY, transition } from "./machine.js";
+
+/** How each hint is answered: `online` starts the backoff over at once; page hints dial at once; hiding never does. */
+const HINT_CHECKS: Partial<Record<EnvironmentHint, { urgent?: boolean; resetBackoff?: boolean }>> = {
+  online: { urgent: true, resetBackoff: true },
+  offline: {},
+  visible: { urgent: true },
+  pageshow: { urgent: true },
+  resume: { urgent: true },
+};
+
+/**
+ * Drives the recovery machine (machine.ts): feeds it the commits, the hints and its own timer and
+ * tick results, and carries out its effects. A tick dials the first `maxDialsPerTick` candidates
+ * not connected, through the dial pool, and stops once the requirements are met. Leaving
+ * `connected` is a loss and is answered at once. Everything ends with `runtime.signal`.
+ */
+export function startRecovery(runtime: Runtime, pool: DialPool): void {
+  const options = runtime.options.recovery;
+  if (options === undefined) return;
+  const { clock, signal, lifetime } = runtime;
+  const startupUntil = clock.now() + options.startupDelayMs;
+  let state: RecoveryMachineState = INITIAL_RECOVERY;
+  let cancelTimer = (): void => {};
+  let tick: OwnedLifetime | undefined;
+
+  const facts = liveFacts(runtime, options, startupUntil);
+
+  const send = (input: RecoveryInput): void => {
+    if (signal.aborted) return;
+    const result = transition(state, input, facts);
+    state = result.state;
+    runtime.facts.gaveUp = state.phase === "gave-up";
+    for (const effect of result.effects) apply(effect);
+  };
+
+  const apply = (effect: RecoveryEffect): void => {
+    switch (effect.type) {
+      case "set-timer":
+        cancelTimer();
+        cancelTimer = after(clock, lifetime, effect.delayMs, () => send({ type: "timer" }));
+        return;
+      case "clear-timer":
+        return cancelTimer();
+      case "start-tick":
+        return runTick();
+      case "abort-tick":
+        return tick?.end();
+      case "report":
+        if (effect.patch.inProgress !== undefined) runtime.facts.autoRecovering = effect.patch.inProgress;
+        return runtime.updateRecovery(effect.patch);
+      case "give-up": {
+        const message = `gave up after ${options.giveUpAfterMs ?? 0} ms below the requirements`;
+        runtime.fail("GAVE_UP", message);
+        runtime.event("recovery", undefined, message);
+        return runtime.gaveUp();
+      }
+    }
+  };
+
+  const runTick = (): void => {
+    const dials = createLifetime(lifetime);
+    tick = dials;
+    pool
+      .candidates()
+      .then((candidates) => {
+        const due = candidates.filter((candidate) => !candidate.connected).slice(0, options.maxDialsPerTick);
+        const enough = () => runtime.requirementsMet();
+        return pool.run(due, { concurrency: runtime.options.dialConcurrency, lifetime: dials, enough });
+      })
+      .catch((error: unknown) => runtime.fail("DISCOVERY_FAILED", `cannot list known peers: ${errorMessage(error)}`))
+      .finally(() => {
+        dials.release();
+        if (tick === dials) tick = undefined;
+        send({ type: "tick-done" });
+      });
+  };
+
+  runtime.bus.on("committed", ({ previous, next }) => {
+    // What the machine looks at did not change (a new round trip, a tag): its answer would not either.
+    if (next.health === previous.health && next.status === previous.status && next.online === previous.online && next.recovery.manual === previous.recovery.manual) return;
+    // The requirements are met again anyway (the SDK recovered on its own): retry as usual from now on.
+    if (state.phase === "gave-up" && next.health.overall === "healthy") send({ type: "resume" });
+    send({ type: "check", urgent: previous.status === "connected" && next.status !== "connected" });
+  });
+  runtime.bus.on("hint", (hint) => {
+    const check = HINT_CHECKS[hint];
+    if (check !== undefined) send({ type: "check", ...check });
+  });
+  runtime.bus.on("resume", () => send({ type: "resume" }));
+}
+
+/** The facts, read when the machine asks (after every commit it usually asks one question: are the requirements met?). */
+function liveFacts(runtime: Runtime, options: ParsedRecovery, startupUntil: number): RecoveryFacts {
+  return {
+    get now() {
+      return runtime.clock.now();
+    },
+    get requirementsMet() {
+      return runtime.requirementsMet();
+    },
+    get online() {
+      return runtime.facts.online;
+    },
+    get paused() {
+      return runtime.facts.manualReconnect;
+    },
+    startupUntil,
+    giveUpAfterMs: options.giveUpAfterMs,
+    backoff: options.backoff,
+    draw: runtime.random,
+  };
+}

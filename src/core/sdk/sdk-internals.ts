@@ -1,0 +1,107 @@
+import type { Lifetime } from "../lifetime/lifetime.js";
+import type { PeerIdLike } from "./node-boundary.js";
+
+// Every reach into private parts of @waku/sdk 0.0.36 and libp2p 2.8, in one file, so an SDK
+// upgrade is a one-file review. Each accessor feature-detects and returns `undefined` when the
+// shape is not the expected one; the part that needed it is then simply off. Nothing here throws.
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+type Methods = Record<string, unknown>;
+
+/** libp2p's connection gater, consulted on every dial. */
+export interface ConnectionGaterLike {
+  denyDialPeer?: (peerId: PeerIdLike) => boolean | Promise<boolean>;
+}
+
+/** `libp2p.components.connectionGater` (not in libp2p's public typings; its components proxy throws for unknown names). */
+export function connectionGater(libp2p: unknown): ConnectionGaterLike | undefined {
+  const gater = read(read(libp2p, "components"), "connectionGater");
+  return isObject(gater) ? (gater as ConnectionGaterLike) : undefined;
+}
+
+/** `node.filter.protocol`: the SDK's filter core (`ping`, `subscribe`, `unsubscribe`, `handleIncomingMessage`). */
+export function filterCore(node: unknown): Methods | undefined {
+  return methods(read(read(node, "filter"), "protocol"));
+}
+
+/** `node.store.protocol`: the SDK's store core (`queryPerPage(query, decoders, peerId)`). */
+export function storeCore(node: unknown): Methods | undefined {
+  return methods(read(read(node, "store"), "protocol"));
+}
+
+/** `node.lightPush` (public; `send(encoder, message, options)`). */
+export function lightPushService(node: unknown): Methods | undefined {
+  return methods(read(node, "lightPush"));
+}
+
+/** One of the SDK's filter subscriptions: pubsub topic → subscribed peers. */
+export interface SubscriptionView {
+  pubsubTopic: string;
+  contentTopics: string[];
+  /** Peer id string → libp2p PeerId, as the SDK keeps them. */
+  peers: Map<string, unknown>;
+}
+
+/** `node.filter.subscriptions` (a Map of pubsub topic → `{ peers: Map, contentTopics: [] }`), or `undefined` when its shape is unknown. */
+export function filterSubscriptions(node: unknown): SubscriptionView[] | undefined {
+  const subscriptions = read(read(node, "filter"), "subscriptions");
+  if (!(subscriptions instanceof Map)) return undefined;
+  try {
+    const views: SubscriptionView[] = [];
+    for (const [pubsubTopic, subscription] of subscriptions as Map<unknown, unknown>) {
+      const peers = read(subscription, "peers");
+      const contentTopics = read(subscription, "contentTopics");
+      if (typeof pubsubTopic !== "string" || !(peers instanceof Map) || !Array.isArray(contentTopics)) return undefined;
+      views.push({
+        pubsubTopic,
+        contentTopics: contentTopics.filter((topic): topic is string => typeof topic === "string"),
+        peers: new Map([...(peers as Map<unknown, unknown>)].map(([id, peerId]) => [String(id), peerId])),
+      });
+    }
+    return views;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces `target[key]` with `wrap(original)` until `lifetime` ends. The original is put back
+ * then, unless someone wrapped it after us (their wrapper calls ours, which by then only passes
+ * through). Returns whether the method was found and wrapped.
+ */
+export function wrapMethod(target: Methods | undefined, key: string, wrap: (original: AnyFunction) => AnyFunction, lifetime: Lifetime): boolean {
+  const original = target?.[key];
+  if (target === undefined || typeof original !== "function" || lifetime.ended) return false;
+  const replacement = wrap(original as AnyFunction);
+  const own = Object.hasOwn(target, key);
+  try {
+    target[key] = replacement;
+  } catch {
+    return false;
+  }
+  if (target[key] !== replacement) return false;
+  lifetime.onEnd(() => {
+    if (target[key] !== replacement) return;
+    if (own) target[key] = original;
+    else delete target[key];
+  });
+  return true;
+}
+
+/** `value[key]`, or `undefined` when `value` is not an object or the read throws (a proxy, a getter). */
+export function read(value: unknown, key: string): unknown {
+  if (!isObject(value)) return undefined;
+  try {
+    return (value as Methods)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function methods(value: unknown): Methods | undefined {
+  return isObject(value) ? (value as Methods) : undefined;
+}
+
+function isObject(value: unknown): boolean {
+  return (typeof value === "object" || typeof value === "function") && value !== null;
+}
