@@ -4,6 +4,7 @@
 import { startPeerCache } from "./cache/peer-cache-keeper.js";
 import { startLiveness } from "./detection/liveness.js";
 import { readBootstrapPeers } from "./discovery/bootstrap-peers.js";
+import { boundPeerExchange } from "./discovery/bounded-peer-exchange.js";
 import { createCandidateIndex } from "./discovery/candidate-index.js";
 import { startPeerPolicy } from "./policy/enforce.js";
 import { recordOutcome } from "./policy/outcomes.js";
@@ -38,6 +39,7 @@ export function startActiveParts(runtime: Runtime): ActiveParts {
   const { clock, lifetime } = runtime;
   const blocks = createPeerBlocks(installDialGate(runtime.libp2p, lifetime), clock, lifetime, (id) => runtime.bus.emit("quarantineOver", id));
   const pool = createDialPool(runtime, index, blocks);
+  boundPeerExchange(runtime, pool);
   startPeerPolicy(runtime, pool);
   startLiveness(runtime);
   startRecovery(runtime, pool);

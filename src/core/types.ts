@@ -126,7 +126,9 @@ export type PeerEventType =
   | "reconnect"
   | "peer:liveness-failed"
   | "peer:parked"
-  | "recovery";
+  | "recovery"
+  /** A peer-exchange answer screened (what was taken, what was dropped and why), a flooding source penalised. */
+  | "discovery";
 
 export interface PeerEvent {
   at: number;

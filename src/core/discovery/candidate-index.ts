@@ -26,6 +26,8 @@ interface Entry {
   protocolMask: number;
   tagMask: number;
   cached: boolean;
+  /** The peer-exchange peer whose answer named it (until it identifies, that is all we know of it). */
+  source: string | undefined;
   lastDialFailureAt: number | undefined;
 }
 
@@ -41,6 +43,13 @@ export interface CandidateIndex {
   list(scoreOf: (id: string) => number | undefined): Promise<DialCandidate[]>;
   /** Adds a peer known only by address; `cached` marks it as remembered by the peer cache. */
   addAddress(id: string, address: MultiaddrLike, cached: boolean): void;
+  /**
+   * Adds a peer a peer-exchange answer named (already screened and bounded per source, see
+   * `bounded-peer-exchange.ts`): dialed by id once the peer store has its addresses (the SDK
+   * writes them right after the answer), before it has ever identified. Forgotten after one
+   * failed dial unless it has identified since: a flood's dead addresses do not linger.
+   */
+  addDiscovered(id: string, source: string): void;
   isCached(id: string): boolean;
   noteDialFailure(id: string, at: number): void;
   noteDialSuccess(id: string): void;
@@ -105,13 +114,19 @@ class Index implements CandidateIndex {
     entry.cached ||= cached;
   }
 
+  addDiscovered(id: string, source: string): void {
+    if (id !== this.#self) this.#entryOf(id).source ??= source;
+  }
+
   isCached(id: string): boolean {
     return this.#entries.get(id)?.cached === true;
   }
 
   noteDialFailure(id: string, at: number): void {
     const entry = this.#entries.get(id);
-    if (entry !== undefined) entry.lastDialFailureAt = at;
+    if (entry === undefined) return;
+    if (entry.protocolMask === 0 && !this.#isAnchored(entry) && entry.source !== undefined) this.#entries.delete(id);
+    else entry.lastDialFailureAt = at;
   }
 
   noteDialSuccess(id: string): void {
@@ -144,7 +159,7 @@ class Index implements CandidateIndex {
     const protocolMask = protocolMaskFromCodecs(peer.protocols);
     const tagMask = tagMaskFromPeerTags(peer.tags);
     const existing = this.#entries.get(id);
-    if (protocolMask === 0 && !hasTag(tagMask, "bootstrap") && (existing === undefined || !this.#isAnchored(existing))) {
+    if (protocolMask === 0 && !hasTag(tagMask, "bootstrap") && (existing === undefined || !this.#isKept(existing))) {
       if (existing !== undefined) this.#entries.delete(id);
       return;
     }
@@ -160,20 +175,33 @@ class Index implements CandidateIndex {
     let entry = this.#entries.get(id);
     if (entry === undefined) {
       if (this.#entries.size >= MAX_INDEXED_PEERS) this.#evictOne();
-      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, lastDialFailureAt: undefined };
+      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, source: undefined, lastDialFailureAt: undefined };
       this.#entries.set(id, entry);
     }
     return entry;
   }
 
+  /**
+   * Makes room: a peer only discovery has named (never identified) goes first, then the oldest
+   * other peer that is no way in. Peers that have served keep their place against a flood.
+   */
   #evictOne(): void {
+    let oldest: Entry | undefined;
     for (const entry of this.#entries.values()) {
-      if (!this.#isAnchored(entry)) return void this.#entries.delete(entry.id);
+      if (this.#isAnchored(entry)) continue;
+      if (entry.protocolMask === 0) return void this.#entries.delete(entry.id);
+      oldest ??= entry;
     }
+    if (oldest !== undefined) this.#entries.delete(oldest.id);
   }
 
   /** A way in whatever the peer store says: configured, remembered, or known by address. */
   #isAnchored(entry: Entry): boolean {
     return entry.cached || entry.address !== undefined || this.#bootstrapIds.has(entry.id);
+  }
+
+  /** Kept while the peer store knows no protocol of it: a way in, or named by discovery and not yet dialed. */
+  #isKept(entry: Entry): boolean {
+    return this.#isAnchored(entry) || entry.source !== undefined;
   }
 }

@@ -8,6 +8,11 @@ export const MAX_SCORE = 100;
 export const FAILURE_PENALTY = 20;
 /** A missed filter canary is stronger evidence than one failed request: two misses replace a peer. */
 export const CANARY_MISS_PENALTY = 30;
+/**
+ * A peer-exchange answer with more records than asked for is no accident (nwaku answers at most
+ * what was asked): one such answer takes a peer below the default threshold, so it is replaced.
+ */
+export const FLOOD_PENALTY = 60;
 export const SUCCESS_REWARD = 5;
 /** The score a peer gets back when its quarantine ends: on probation, two failures replace it again. */
 export const PROBATION_SCORE = 70;

@@ -19,6 +19,27 @@ export function connectionGater(libp2p: unknown): ConnectionGaterLike | undefine
   return isObject(gater) ? (gater as ConnectionGaterLike) : undefined;
 }
 
+/**
+ * The SDK's peer-exchange protocol objects (`peerExchange` of each `@waku/peer-exchange` discovery
+ * in `libp2p.components.components`), each with `query({ numPeers, peerId })`. Empty when the
+ * node runs no peer exchange or the shape is not the expected one.
+ */
+export function peerExchangeProtocols(libp2p: unknown): Methods[] {
+  const components = read(read(libp2p, "components"), "components");
+  if (!isObject(components)) return [];
+  const found: Methods[] = [];
+  try {
+    for (const component of Object.values(components as Methods)) {
+      if (Object.prototype.toString.call(component) !== "[object @waku/peer-exchange]") continue;
+      const protocol = methods(read(component, "peerExchange"));
+      if (typeof protocol?.query === "function") found.push(protocol);
+    }
+  } catch {
+    return [];
+  }
+  return found;
+}
+
 /** `node.filter.protocol`: the SDK's filter core (`ping`, `subscribe`, `unsubscribe`, `handleIncomingMessage`). */
 export function filterCore(node: unknown): Methods | undefined {
   return methods(read(read(node, "filter"), "protocol"));
