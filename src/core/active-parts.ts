@@ -5,6 +5,7 @@ import { startPeerCache } from "./cache/peer-cache-keeper.js";
 import { startLiveness } from "./detection/liveness.js";
 import { readBootstrapPeers } from "./discovery/bootstrap-peers.js";
 import { boundPeerExchange } from "./discovery/bounded-peer-exchange.js";
+import { boundSdkDialQueue } from "./discovery/bounded-sdk-dials.js";
 import { createCandidateIndex } from "./discovery/candidate-index.js";
 import { startPeerPolicy } from "./policy/enforce.js";
 import { recordOutcome } from "./policy/outcomes.js";
@@ -40,6 +41,7 @@ export function startActiveParts(runtime: Runtime): ActiveParts {
   const blocks = createPeerBlocks(installDialGate(runtime.libp2p, lifetime), clock, lifetime, (id) => runtime.bus.emit("quarantineOver", id));
   const pool = createDialPool(runtime, index, blocks);
   boundPeerExchange(runtime, pool);
+  boundSdkDialQueue(runtime, blocks);
   startPeerPolicy(runtime, pool);
   startLiveness(runtime);
   startRecovery(runtime, pool);

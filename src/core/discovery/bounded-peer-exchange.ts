@@ -34,6 +34,12 @@ const SLICE_MS = 8;
 
 type Enr = Awaited<ReturnType<typeof EnrDecoder.fromRLP>>;
 
+interface VerifiedPeer {
+  enr: Enr;
+  identity: string;
+  contested: boolean;
+}
+
 /** `PeerExchange.query`'s parameters and result, as the SDK's discovery calls it. */
 interface QueryParams {
   numPeers: number;
@@ -84,7 +90,7 @@ async function boundedQuery(runtime: Runtime, pool: DialPool, sources: SourceBoo
   const screen = new RecordScreen(sources.room(source), sources.taken(source));
   const order = shuffle(Array.from(records.keys()), runtime.random);
   await inSlices(runtime, order, (index) => screen.offer(records[index] as Uint8Array));
-  const peers = await verified(runtime, screen.chosen);
+  const peers = await verified(runtime, screen.choose());
   if (runtime.signal.aborted) return NOTHING;
   sources.took(source, peers.map(({ identity }) => identity));
   keepAsCandidates(pool, source, peers);
@@ -94,12 +100,12 @@ async function boundedQuery(runtime: Runtime, pool: DialPool, sources: SourceBoo
 }
 
 /** Signature checks, one record at a time: a bad record is dropped alone. */
-async function verified(runtime: Runtime, chosen: readonly ScreenedRecord[]): Promise<{ enr: Enr; identity: string }[]> {
-  const peers: { enr: Enr; identity: string }[] = [];
-  await inSlices(runtime, chosen, async ({ record, identity }) => {
+async function verified(runtime: Runtime, chosen: readonly ScreenedRecord[]): Promise<VerifiedPeer[]> {
+  const peers: VerifiedPeer[] = [];
+  await inSlices(runtime, chosen, async ({ record, identity, contested }) => {
     try {
       const enr = await EnrDecoder.fromRLP(record);
-      if (enr.peerInfo !== undefined) peers.push({ enr, identity });
+      if (enr.peerInfo !== undefined) peers.push({ enr, identity, contested });
     } catch {
       // A bad signature or field: the screen counted it as well formed, the check says otherwise.
     }
@@ -108,10 +114,10 @@ async function verified(runtime: Runtime, chosen: readonly ScreenedRecord[]): Pr
 }
 
 /** The peers taken become our dial candidates too (dialable once the SDK has stored their addresses). */
-function keepAsCandidates(pool: DialPool, source: string, peers: readonly { enr: Enr }[]): void {
-  for (const { enr } of peers) {
+function keepAsCandidates(pool: DialPool, source: string, peers: readonly VerifiedPeer[]): void {
+  for (const { enr, contested } of peers) {
     const id = enr.peerInfo?.id.toString();
-    if (id !== undefined) pool.index.addDiscovered(id, source);
+    if (id !== undefined) pool.index.addDiscovered(id, source, contested);
   }
 }
 

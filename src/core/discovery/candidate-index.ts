@@ -14,6 +14,8 @@ export interface DialCandidate {
   score: number;
   /** Epoch ms of the last failed dial. */
   lastDialFailureAt: number | undefined;
+  /** Named by a peer-exchange answer in which other identities claimed its address too: dialed after the others. */
+  contested?: boolean;
 }
 
 interface Entry {
@@ -28,6 +30,8 @@ interface Entry {
   cached: boolean;
   /** The peer-exchange peer whose answer named it (until it identifies, that is all we know of it). */
   source: string | undefined;
+  /** See {@link DialCandidate.contested}; cleared once the peer identifies. */
+  contested: boolean;
   lastDialFailureAt: number | undefined;
 }
 
@@ -49,7 +53,7 @@ export interface CandidateIndex {
    * writes them right after the answer), before it has ever identified. Forgotten after one
    * failed dial unless it has identified since: a flood's dead addresses do not linger.
    */
-  addDiscovered(id: string, source: string): void;
+  addDiscovered(id: string, source: string, contested: boolean): void;
   isCached(id: string): boolean;
   noteDialFailure(id: string, at: number): void;
   noteDialSuccess(id: string): void;
@@ -102,6 +106,7 @@ class Index implements CandidateIndex {
         cached: entry.cached,
         score: scoreOf(entry.id) ?? INITIAL_SCORE,
         lastDialFailureAt: entry.lastDialFailureAt,
+        contested: entry.contested,
       });
     }
     return candidates;
@@ -114,8 +119,12 @@ class Index implements CandidateIndex {
     entry.cached ||= cached;
   }
 
-  addDiscovered(id: string, source: string): void {
-    if (id !== this.#self) this.#entryOf(id).source ??= source;
+  addDiscovered(id: string, source: string, contested: boolean): void {
+    if (id === this.#self) return;
+    const entry = this.#entryOf(id);
+    if (entry.source !== undefined || entry.protocolMask !== 0) return;
+    entry.source = source;
+    entry.contested = contested;
   }
 
   isCached(id: string): boolean {
@@ -169,13 +178,14 @@ class Index implements CandidateIndex {
     entry.dialableById = peer.addresses === undefined || peer.addresses.length > 0;
     entry.protocolMask = protocolMask;
     entry.tagMask = tagMask;
+    if (protocolMask !== 0) entry.contested = false;
   }
 
   #entryOf(id: string): Entry {
     let entry = this.#entries.get(id);
     if (entry === undefined) {
       if (this.#entries.size >= MAX_INDEXED_PEERS) this.#evictOne();
-      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, source: undefined, lastDialFailureAt: undefined };
+      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, source: undefined, contested: false, lastDialFailureAt: undefined };
       this.#entries.set(id, entry);
     }
     return entry;

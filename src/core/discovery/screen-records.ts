@@ -15,7 +15,7 @@ export interface ScreenCounts {
   duplicates: number;
   /** Another identity on an address an earlier record already named: at most one of them can be real. */
   sharedAddress: number;
-  /** Left out by the cap. */
+  /** Left out by the cap (known once `choose()` ran). */
   overCap: number;
 }
 
@@ -23,27 +23,29 @@ export interface ScreenedRecord {
   record: Uint8Array;
   /** The record's public key, as hex: one per identity, so one per peer id. */
   identity: string;
+  /** Other identities of the same answer claimed its address too: at most one of them is real. */
+  contested: boolean;
 }
 
 /**
  * Screens peer-exchange records before anything expensive is done with them: by reading their
- * fields only, without checking a signature. Offer records in a random order; the first `take`
- * that are well formed, of an identity not seen yet, on an address no earlier record named, are
- * chosen. A flood of fresh identities on a handful of ports thus collapses to one record per
- * port, and one bad record costs only itself (the SDK rejects the whole answer for it).
+ * fields only, without checking a signature. Offer every record of an answer in a random order,
+ * then `choose()`: one record per address (the first offered), addresses only one identity
+ * claimed first — a flood of fresh keys on a few ports collapses to one record per port and
+ * goes to the back — at most `take` in all. Malformed records and repeated identities are
+ * dropped; one bad record costs only itself (the SDK rejects the whole answer for it).
  *
  * @example
  * const screen = new RecordScreen(32, new Set());
  * for (const record of shuffled) screen.offer(record);
- * screen.chosen; // at most 32, to verify and use
+ * const chosen = screen.choose(); // at most 32, to verify and use
  */
 export class RecordScreen {
-  readonly chosen: ScreenedRecord[] = [];
   readonly counts: ScreenCounts = { offered: 0, malformed: 0, duplicates: 0, sharedAddress: 0, overCap: 0 };
   readonly #take: number;
   readonly #taken: ReadonlySet<string>;
   readonly #identities = new Set<string>();
-  readonly #addresses = new Set<string>();
+  readonly #byAddress = new Map<string, { first: ScreenedRecord; claims: number }>();
 
   /** `taken`: identities already taken from the same source; they are duplicates, not new peers. */
   constructor(take: number, taken: ReadonlySet<string>) {
@@ -66,16 +68,21 @@ export class RecordScreen {
       return;
     }
     this.#identities.add(key);
-    if (this.#addresses.has(address)) {
+    const claimed = this.#byAddress.get(address);
+    if (claimed !== undefined) {
+      claimed.claims++;
+      claimed.first.contested = true;
       this.counts.sharedAddress++;
       return;
     }
-    this.#addresses.add(address);
-    if (this.chosen.length >= this.#take) {
-      this.counts.overCap++;
-      return;
-    }
-    this.chosen.push({ record, identity: key });
+    this.#byAddress.set(address, { first: { record, identity: key, contested: false }, claims: 1 });
+  }
+
+  /** The records to use, uncontested addresses first (in the order offered), at most `take`. */
+  choose(): ScreenedRecord[] {
+    const ranked = [...this.#byAddress.values()].sort((a, b) => Number(a.claims > 1) - Number(b.claims > 1));
+    this.counts.overCap = Math.max(0, ranked.length - this.#take);
+    return ranked.slice(0, this.#take).map(({ first }) => first);
   }
 }
 

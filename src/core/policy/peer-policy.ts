@@ -25,7 +25,8 @@ export interface OrderOptions {
  * 3. bootstrap peers we are not connected to (they are for getting in, not for serving);
  * 4. connected peers (dialing them only returns their connection; a manual reconnect still lists them).
  * Each class is shuffled, so every client does not pick the same node, and within a class the
- * peers whose last dial failed recently go last: a failed dial moves on to the next candidate.
+ * peers whose last dial failed recently go last (a failed dial moves on to the next candidate),
+ * with the contested ones (discovered on an address other identities claimed too: a flood).
  *
  * @example
  * const order = orderDialCandidates(candidates, { startup: false, isBlocked: () => false, replaceBelowScore: 50, random: Math.random, now: Date.now() });
@@ -39,9 +40,10 @@ export function orderDialCandidates(candidates: readonly DialCandidate[], option
   }
   const recentlyFailed = (candidate: DialCandidate): boolean =>
     candidate.lastDialFailureAt !== undefined && options.now - candidate.lastDialFailureAt < RECENT_DIAL_FAILURE_MS;
+  const last = (candidate: DialCandidate): boolean => recentlyFailed(candidate) || candidate.contested === true;
   return classes.flatMap((group) => {
     const shuffled = shuffle(group, options.random);
-    return [...shuffled.filter((candidate) => !recentlyFailed(candidate)), ...shuffled.filter(recentlyFailed)];
+    return [...shuffled.filter((candidate) => !last(candidate)), ...shuffled.filter(last)];
   });
 }
 

@@ -40,6 +40,15 @@ export function peerExchangeProtocols(libp2p: unknown): Methods[] {
   return found;
 }
 
+/**
+ * The SDK's dialer (`node.connectionManager.dialer` in @waku/core 0.0.40): `dial(peerId)` dials at
+ * once when idle, else pushes onto `dialingQueue`, an array it works through 3 dials per 500 ms.
+ */
+export function sdkDialer(node: unknown): Methods | undefined {
+  const dialer = methods(read(read(node, "connectionManager"), "dialer"));
+  return typeof dialer?.dial === "function" && Array.isArray(read(dialer, "dialingQueue")) ? dialer : undefined;
+}
+
 /** `node.filter.protocol`: the SDK's filter core (`ping`, `subscribe`, `unsubscribe`, `handleIncomingMessage`). */
 export function filterCore(node: unknown): Methods | undefined {
   return methods(read(read(node, "filter"), "protocol"));
