@@ -39,7 +39,7 @@ export interface DialPool {
   readonly index: CandidateIndex;
   /** Peers kept from being dialed, by the pool and (through the dial gate) by the SDK. */
   readonly blocks: PeerBlocks;
-  /** Every candidate, in the peer policy's dial order. Rejects when the peer store cannot be read. */
+  /** Every candidate not being dialed now, in the peer policy's dial order. Rejects when the peer store cannot be read. */
   candidates(): Promise<DialCandidate[]>;
   /**
    * Dials the candidates in order, skipping any already being dialed. Resolves once every dial
@@ -117,7 +117,8 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
   return {
     index,
     blocks,
-    candidates: () => orderedCandidates(runtime, index, blocks),
+    // A peer being dialed (a slow dial in the background) is no candidate for another run.
+    candidates: async () => (await orderedCandidates(runtime, index, blocks)).filter((candidate) => !inFlight.has(candidate.id)),
     onDialFailed: (listener) => void failureListeners.push(listener),
     async run(candidates, run) {
       let next = 0;

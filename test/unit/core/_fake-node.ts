@@ -109,6 +109,8 @@ export class FakeLibp2p implements Libp2pLike {
   readonly #connections = new Map<string, FakeConnection[]>();
   readonly #store = new Map<string, StoredPeer>();
   readonly #dialScripts = new Map<string, DialScript>();
+  /** Dials to the key reach the value's peer instead (a cached address another node now listens on). */
+  readonly #answersAs = new Map<string, string>();
 
   constructor(selfId: string) {
     this.peerId = new FakePeerId(selfId);
@@ -164,10 +166,16 @@ export class FakeLibp2p implements Libp2pLike {
     const signal = options?.signal;
     await settleAfter(outcome === "hang" ? undefined : (script?.delayMs ?? 0), signal);
     if (outcome !== "ok") throw new Error(`dial to ${id} failed`);
-    const open = this.#connections.get(id)?.[0];
+    const reached = this.#answersAs.get(id) ?? id;
+    const open = this.#connections.get(reached)?.[0];
     if (open !== undefined) return open;
-    const stored = this.#store.get(id);
-    return this.connect(id, { codecs: stored?.protocols ?? [], tags: [...(stored?.tags.keys() ?? [])] as PeerTag[] });
+    const stored = this.#store.get(reached);
+    return this.connect(reached, { codecs: stored?.protocols ?? [], tags: [...(stored?.tags.keys() ?? [])] as PeerTag[] });
+  }
+
+  /** From now on a successful dial to `id` reaches `other` (libp2p 2.8 does not check the dialed `/p2p/` id). */
+  answerAs(id: string, other: string): void {
+    this.#answersAs.set(id, other);
   }
 
   async hangUp(peer: PeerIdLike): Promise<void> {
