@@ -8,8 +8,14 @@ const PEER_CACHE_VERSION = 1;
 const MAX_STORED_CHARS = 64 * 1_024;
 const MAX_ADDRS_PER_PEER = 4;
 const MAX_ADDR_CHARS = 300;
-/** Clock skew tolerated on a stored timestamp. */
+/** Clock skew tolerated on a stored timestamp (it is clamped to now); beyond it the entry is garbage. */
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1_000;
+/**
+ * Sessions in which a remembered peer failed to dial while other peers served: at this many it
+ * is forgotten. One is forgiven (a node restarting as the app starts); a dead node goes on the
+ * second start instead of being dialed first forever.
+ */
+export const MAX_CACHED_DIAL_FAILURES = 2;
 
 /** One remembered peer. */
 export interface CachedPeer {
@@ -19,6 +25,8 @@ export interface CachedPeer {
   /** Epoch ms the peer was last seen connected and serving. */
   lastSeen: number;
   score: number;
+  /** Sessions in which its dial failed while others served (absent: none). See {@link MAX_CACHED_DIAL_FAILURES}. */
+  failures?: number;
 }
 
 export interface PeerCacheLimits {
@@ -88,18 +96,22 @@ export function loadPeerCache(storage: PeerCacheStorage | undefined, key: string
 
 function validateEntry(entry: unknown, limits: PeerCacheLimits): CachedPeer | undefined {
   if (!isRecord(entry)) return undefined;
-  const { id, addrs, lastSeen, score } = entry;
+  const { id, addrs, lastSeen, score, failures } = entry;
   if (!isValidPeerId(id)) return undefined;
   if (typeof lastSeen !== "number" || !Number.isFinite(lastSeen) || lastSeen <= 0) return undefined;
-  // From the future (beyond clock skew) or too old: either way not worth a dial.
+  // Far in the future or too old: either way not worth a dial.
   if (lastSeen > limits.now + MAX_FUTURE_MS || limits.now - lastSeen > limits.maxAgeMs) return undefined;
   if (typeof score !== "number" || !Number.isFinite(score)) return undefined;
+  if (failures !== undefined && !(Number.isInteger(failures) && (failures as number) >= 0 && (failures as number) < MAX_CACHED_DIAL_FAILURES)) return undefined;
   if (!Array.isArray(addrs)) return undefined;
   const valid = addrs
     .slice(0, MAX_ADDRS_PER_PEER)
     .filter((addr): addr is string => isValidAddress(addr, id, limits.parseMultiaddr));
   if (valid.length === 0) return undefined;
-  return { id, addrs: valid, lastSeen, score: clampScore(score) };
+  // Dated in the future (within the skew): seen now at the latest, or it would outrank every peer seen since, forever.
+  const peer: CachedPeer = { id, addrs: valid, lastSeen: Math.min(lastSeen, limits.now), score: clampScore(score) };
+  if (typeof failures === "number" && failures > 0) peer.failures = failures;
+  return peer;
 }
 
 /** A printable multiaddr of sane length that names this peer and nothing relayed. */
@@ -120,11 +132,24 @@ export function isValidAddress(
   }
 }
 
-/** Writes the cache; returns an error message instead of throwing (quota, disabled storage). */
+/**
+ * Writes the cache; returns an error message instead of throwing (quota, disabled storage). The
+ * oldest entries are left out until the value fits what {@link loadPeerCache} reads back (a
+ * value over the bound would be ignored whole on the next start).
+ */
 export function savePeerCache(storage: PeerCacheStorage | undefined, key: string, peers: readonly CachedPeer[]): string | undefined {
   if (storage === undefined) return undefined;
   try {
-    storage.setItem(key, JSON.stringify({ v: PEER_CACHE_VERSION, peers }));
+    const head = `{"v":${PEER_CACHE_VERSION},"peers":[`;
+    const entries: string[] = [];
+    let length = head.length + 2;
+    for (const peer of peers) {
+      const entry = JSON.stringify(peer);
+      if (length + entry.length + 1 > MAX_STORED_CHARS) break;
+      entries.push(entry);
+      length += entry.length + 1;
+    }
+    storage.setItem(key, `${head}${entries.join(",")}]}`);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -159,7 +184,7 @@ export function sameCachedPeers(a: readonly CachedPeer[], b: readonly CachedPeer
   if (a.length !== b.length) return false;
   return a.every((peer, index) => {
     const other = b[index] as CachedPeer;
-    return peer.id === other.id && peer.addrs.join() === other.addrs.join();
+    return peer.id === other.id && peer.addrs.join() === other.addrs.join() && (peer.failures ?? 0) === (other.failures ?? 0);
   });
 }
 

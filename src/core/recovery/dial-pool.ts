@@ -18,6 +18,12 @@ export const SLOW_DIAL_MS = 1_000;
 /** Dials in flight at once across every run, background ones included. */
 export const MAX_DIALS_IN_FLIGHT = 16;
 
+export interface DialFailure {
+  reason: string;
+  /** The dial connected, but to another peer than the one dialed (its address is someone else's now). */
+  wrongPeer: boolean;
+}
+
 export interface DialRun {
   /** Dials a run waits on at once. */
   concurrency: number;
@@ -46,8 +52,8 @@ export interface DialPool {
    * it started has settled or gone slow ({@link SLOW_DIAL_MS}). Never rejects.
    */
   run(candidates: readonly DialCandidate[], run: DialRun): Promise<void>;
-  /** Called with every failed dial once it is booked (the peer cache counts failures of its peers). */
-  onDialFailed(listener: (candidate: DialCandidate, reason: string) => void): void;
+  /** Called with every failed dial once it is booked (the peer cache counts failures of its peers). Ends with the manager. */
+  onDialFailed(listener: (candidate: DialCandidate, failure: DialFailure) => void): void;
 }
 
 /**
@@ -63,17 +69,18 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
   const timeoutMs = (runtime.options.recovery ?? DEFAULT_OPTIONS.recovery)?.dialTimeoutMs ?? 0;
   const logged = new Set<string>();
   const inFlight = new Set<string>();
-  const failureListeners: ((candidate: DialCandidate, reason: string) => void)[] = [];
+  const failureListeners: ((candidate: DialCandidate, failure: DialFailure) => void)[] = [];
+  runtime.lifetime.onEnd(() => void failureListeners.splice(0));
   runtime.bus.on("committed", ({ previous, next }) => {
     if (next.status === "connected" && previous.status !== "connected") logged.clear();
   });
 
-  const failed = (candidate: DialCandidate, reason: string): void => {
+  const failed = (candidate: DialCandidate, reason: string, wrongPeer = false): void => {
     const at = runtime.clock.now();
     index.noteDialFailure(candidate.id, at);
     const record = runtime.table.get(candidate.id);
     if (record !== undefined) runtime.table.updateScore(record, record.score, { protocol: "dial", reason, at });
-    for (const listener of failureListeners) listener(candidate, reason);
+    for (const listener of failureListeners) listener(candidate, { reason, wrongPeer });
     if (logged.has(candidate.id)) return;
     logged.add(candidate.id);
     runtime.event("peer:dial-failed", candidate.id, reason);
@@ -82,7 +89,7 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
   const succeeded = (candidate: DialCandidate, connection: Partial<ConnectionLike> | undefined): boolean => {
     const remote = connection?.remotePeer?.toString();
     if (remote !== undefined && remote !== candidate.id) {
-      failed(candidate, `the address answered as ${remote}, not as ${candidate.id}`);
+      failed(candidate, `the address answered as ${remote}, not as ${candidate.id}`, true);
       return false;
     }
     index.noteDialSuccess(candidate.id);
