@@ -6,6 +6,7 @@ import {
   isValidAddress,
   isValidPeerId,
   loadPeerCache,
+  MAX_CACHED_DIAL_FAILURES,
   mergeCachedPeers,
   savePeerCache,
 } from "../../../src/core/cache/peer-cache.js";
@@ -113,6 +114,28 @@ describe("peer cache format", () => {
     expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits)).toEqual([]);
   });
 
+  it("clamps a timestamp from the future to now, and refuses one beyond the clock skew", () => {
+    const raw = stored([entry(P1, { lastSeen: NOW + 23 * 3_600_000 }), entry(P2, { lastSeen: NOW + 25 * 3_600_000 })]);
+    expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits)).toEqual([entry(P1, { lastSeen: NOW })]);
+  });
+
+  it("keeps a failure count below the bound and drops a forged one", () => {
+    const raw = stored([entry(P1, { failures: 1 }), entry(P2, { failures: MAX_CACHED_DIAL_FAILURES }), { ...entry(P3), failures: -1 }, { ...entry(ED), failures: "0" }]);
+    expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits)).toEqual([entry(P1, { failures: 1 })]);
+  });
+
+  it("saves no more than it would read back: the oldest entries are left out", () => {
+    const storage = memoryStorage();
+    const long = (port: number) => `/dns4/${"n".repeat(200)}.example/tcp/${port}/wss/p2p/${P1}`;
+    const peers = Array.from({ length: 400 }, (_, index) => entry(P1, { addrs: [long(index)], lastSeen: NOW - index }));
+    expect(savePeerCache(storage, DEFAULT_PEER_CACHE_KEY, peers)).toBeUndefined();
+    const raw = storage.items.get(DEFAULT_PEER_CACHE_KEY)!;
+    expect(raw.length).toBeLessThanOrEqual(64 * 1_024);
+    const saved = JSON.parse(raw) as { peers: CachedPeer[] };
+    expect(saved.peers.length).toBeGreaterThan(100);
+    expect(saved.peers).toEqual(peers.slice(0, saved.peers.length));
+  });
+
   it("merges current peers over remembered ones, drops excluded and aged ones", () => {
     const merged = mergeCachedPeers(
       [entry(P1, { lastSeen: NOW - 10 }), entry(P2, { lastSeen: NOW - 8 * 24 * 3_600_000 }), entry(P3, { lastSeen: NOW - 5 })],
@@ -213,6 +236,62 @@ describe("peer cache in the manager", () => {
     await settle();
     const saved = JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!) as { peers: CachedPeer[] };
     expect(saved.peers.map((peer) => peer.id)).toEqual([P2]);
+  });
+
+  it("saves the real peers over an entry dated in the future", async () => {
+    const storage = memoryStorage(stored([entry(P1, { lastSeen: NOW + 23 * 3_600_000 })]));
+    const fake = createFakeNode();
+    fake.scriptDial(P1, "fail");
+    fake.connectPeer(P2, { protocols: [...FULL], address: addr(P2) });
+    await start(fake, storage, { peerCache: { storage, maxPeers: 1 } });
+    await vi.advanceTimersByTimeAsync(2_000);
+    const saved = JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!) as { peers: CachedPeer[] };
+    expect(saved.peers.map((peer) => peer.id)).toEqual([P2]);
+  });
+
+  it("counts a failed dial while others serve, and forgets the peer at the bound", async () => {
+    const storage = memoryStorage(stored([entry(P1)]));
+    const session = async () => {
+      const fake = createFakeNode();
+      fake.scriptDial(P1, "fail");
+      fake.connectPeer(P2, { protocols: [...FULL], address: addr(P2) });
+      const manager = await start(fake, storage);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(fake.dials).toContain(P1);
+      manager.stop();
+      return (JSON.parse(storage.items.get(DEFAULT_PEER_CACHE_KEY)!) as { peers: CachedPeer[] }).peers;
+    };
+    expect((await session()).map((peer) => [peer.id, peer.failures])).toEqual([
+      [P2, undefined],
+      [P1, 1],
+    ]);
+    expect((await session()).map((peer) => peer.id)).toEqual([P2]);
+  });
+
+  it("counts no failure when nobody serves (offline)", async () => {
+    const storage = memoryStorage(stored([entry(P1)]));
+    const fake = createFakeNode();
+    fake.scriptDial(P1, "fail");
+    const manager = await start(fake, storage);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(fake.dials).toContain(P1);
+    manager.stop();
+    expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => [peer.id, peer.failures])).toEqual([[P1, undefined]]);
+  });
+
+  it("forgets at once, and logs, a cached address that answers as another peer", async () => {
+    const storage = memoryStorage(stored([entry(P1), entry(P2)]));
+    const fake = createFakeNode();
+    fake.knowPeer(P3, { protocols: [...FULL] });
+    fake.scriptDial(P1, "ok");
+    fake.libp2p.answerAs(P1, P3);
+    fake.scriptDial(P2, "ok");
+    const manager = await start(fake, storage);
+    await settle();
+    const state = manager.store.getState();
+    expect(state.peers[P1]).toBeUndefined();
+    expect(state.events.some((event) => event.type === "peer:dial-failed" && event.peerId === P1 && event.detail?.includes(`answered as ${P3}`))).toBe(true);
+    expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => peer.id)).toEqual([P2]);
   });
 
   it("writes a pending save on stop()", async () => {
