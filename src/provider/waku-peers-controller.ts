@@ -14,6 +14,7 @@ import {
 } from "../core/index.js";
 import { errorMessage, failure } from "../core/errors.js";
 import { createListeners } from "../core/lifetime/listeners.js";
+import { closeFailedUpgrades } from "../core/sdk/close-failed-upgrades.js";
 import { resolveRequirements } from "../core/options/parse-options.js";
 import { createInitialState, createPeersStore } from "../core/state/store.js";
 import { differsOnlyByFunctionIdentity, isSameNodeSource, type NodeSource } from "./node-source.js";
@@ -143,6 +144,8 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
       // ours to decide: a node whose session closed meanwhile is never started.
       const node = await createLightNode({ ...cloneStructure(options), autoStart: false });
       current.node = node;
+      // Ours to stop, so ours to keep from leaking sockets while it stops (see closeFailedUpgrades).
+      closeFailedUpgrades(node.libp2p);
       if (current.closed) {
         stopQuietly(node);
         return false;

@@ -6,6 +6,7 @@ import { DEFAULT_OPTIONS } from "../options/parse-options.js";
 import { orderedCandidates } from "../policy/dial-order.js";
 import type { PeerBlocks } from "../policy/peer-blocks.js";
 import type { Runtime } from "../runtime.js";
+import { closeFailedUpgrades } from "../sdk/close-failed-upgrades.js";
 import type { ConnectionLike } from "../sdk/node-boundary.js";
 
 /**
@@ -70,6 +71,9 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
   const logged = new Set<string>();
   const inFlight = new Set<string>();
   const failureListeners: ((candidate: DialCandidate, failure: DialFailure) => void)[] = [];
+  // Stopping aborts this pool's dials in flight, and libp2p leaks the socket of a dial aborted
+  // just before its upgrade. Deliberately never undone: the node's sockets outlive the manager.
+  closeFailedUpgrades(runtime.libp2p);
   runtime.lifetime.onEnd(() => void failureListeners.splice(0));
   runtime.bus.on("committed", ({ previous, next }) => {
     if (next.status === "connected" && previous.status !== "connected") logged.clear();

@@ -19,6 +19,12 @@ export function connectionGater(libp2p: unknown): ConnectionGaterLike | undefine
   return isObject(gater) ? (gater as ConnectionGaterLike) : undefined;
 }
 
+/** `libp2p.components.upgrader`: every transport hands it each raw connection it opened (`upgradeOutbound(maConn, options)`). */
+export function connectionUpgrader(libp2p: unknown): Methods | undefined {
+  const upgrader = methods(read(read(libp2p, "components"), "upgrader"));
+  return typeof upgrader?.upgradeOutbound === "function" ? upgrader : undefined;
+}
+
 /**
  * The SDK's peer-exchange protocol objects (`peerExchange` of each `@waku/peer-exchange` discovery
  * in `libp2p.components.components`), each with `query({ numPeers, peerId })`. Empty when the
