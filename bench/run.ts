@@ -28,6 +28,7 @@ import { bundleBenchmark } from "./rows/bundle.js";
 import { bundleMessagesBenchmark } from "./rows/bundle-messages.js";
 import { eventCostBenchmark } from "./rows/event-cost.js";
 import { frozenPeerBenchmark } from "./rows/frozen-peer.js";
+import { hostilePxBenchmark } from "./rows/hostile-px.js";
 import { killedPeerBenchmark } from "./rows/killed-peer.js";
 import { leaksHooksBenchmark } from "./rows/leaks-hooks.js";
 import { leaksProviderBenchmark } from "./rows/leaks-provider.js";
@@ -52,6 +53,7 @@ const ROW_ORDER = [
   "bundle-core",
   "leaks-provider",
   "leaks-hooks",
+  "hostile-px",
   "messages-lost-receive",
   "messages-lost-send",
   "messages-duplicates",
@@ -70,7 +72,7 @@ const ROW_ORDER = [
  */
 const LANES: readonly (readonly Benchmark[])[] = [
   [bundleBenchmark, bundleMessagesBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
-  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark, messagesBenchmark],
+  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark, messagesBenchmark, hostilePxBenchmark],
 ];
 
 /** A benchmark that runs past this has hung; it fails instead of holding the run. */

@@ -16,6 +16,7 @@ const TASKS: Record<string, () => Promise<Task>> = {
   "renders-idle": () => import("./renders-idle.js"),
   "leaks-hooks": () => import("./leaks-hooks.js"),
   "leaks-provider": () => import("./leaks-provider.js"),
+  "hostile-px": () => import("./hostile-px.js"),
 };
 
 const send = (message: ChildMessage): Promise<void> =>

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { closeFailedUpgrades } from "../../../src/core/sdk/close-failed-upgrades.js";
 
 function fakeLibp2p(upgrade: (maConn: unknown) => Promise<unknown>) {
-  const upgrader = { upgradeOutbound: vi.fn(upgrade) };
+  const upgrader = { upgradeOutbound: vi.fn((maConn: unknown, _options: unknown) => upgrade(maConn)) };
   return { libp2p: { components: { upgrader } }, original: upgrader.upgradeOutbound, upgrader };
 }
 const rawConnection = () => ({ abort: vi.fn() });
