@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 
 // Any change of the public API shows up here in review (the core entry is checked in
 // test/unit/core/index.test.ts).
-describe("public API", () => {
+// Each test is a cold load of an entry and all it imports (the SDK and libp2p, transformed by
+// Vite): seconds on a loaded machine, so the ceiling is far above vitest's 5 s default. Nothing
+// here measures time.
+const COLD_IMPORT_TIMEOUT_MS = 60_000;
+
+describe("public API", { timeout: COLD_IMPORT_TIMEOUT_MS }, () => {
   it("waku-peers exports exactly these names", async () => {
     expect(Object.keys(await import("../../../src/index.js")).sort()).toMatchInlineSnapshot(`
       [
