@@ -245,7 +245,7 @@ describe("a node that cannot start", () => {
     expect(leftovers.filter(isAlive)).toEqual([]);
   });
 
-  it("never answering: the ready timeout ends it, says how far the node got and how to wait longer", async () => {
+  it("never answering: the ready timeout ends it, says how far the node got and how to wait longer", { timeout: 120_000 }, async () => {
     // Never says "loaded": the message can only name the first stage, however fast the machine.
     const neverLoaded = await startFleet({ nodes: 1, readyTimeoutMs: 300 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "mute" } }).then(
       () => undefined,
@@ -258,12 +258,16 @@ describe("a node that cannot start", () => {
     );
     expect(leftovers.filter(isAlive)).toEqual([]);
 
-    // Loads, then never answers: a ceiling the fake node's load time stays far below even on a loaded machine.
-    const loadedButSilent = await startFleet({ nodes: 1, readyTimeoutMs: 8_000 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "silent" } }).then(
+    // Loads, then never answers: a ceiling far above the fake node's load time, measured now (a
+    // fake node that loads and refuses at once), since beside busy loops loading takes seconds.
+    const measuring = performance.now();
+    await startFleet({ nodes: 1 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "error" } }).catch(() => {});
+    const ceilingMs = Math.min(40_000, Math.max(8_000, Math.ceil(4 * (performance.now() - measuring))));
+    const loadedButSilent = await startFleet({ nodes: 1, readyTimeoutMs: ceilingMs }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "silent" } }).then(
       () => undefined,
       (reason: unknown) => reason as Error,
     );
-    expect(loadedButSilent?.message).toMatch(/no ready message within 8000 ms \(its code loaded after \d+ ms, then it did not start listening; /);
+    expect(loadedButSilent?.message).toMatch(new RegExp(`no ready message within ${ceilingMs} ms \\(its code loaded after \\d+ ms, then it did not start listening; `));
     leftovers = descendants(process.pid);
     expect(leftovers.filter(isAlive)).toEqual([]);
   });
