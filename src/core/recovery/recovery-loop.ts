@@ -4,8 +4,11 @@ import type { OwnedLifetime } from "../lifetime/lifetime.js";
 import { createLifetime } from "../lifetime/lifetime.js";
 import { after } from "../lifetime/timers.js";
 import type { ParsedRecovery } from "../options/parse-options.js";
+import { isStillClosing } from "../peers/connections.js";
 import type { Runtime } from "../runtime.js";
 import type { DialPool } from "./dial-pool.js";
+import type { TopUp } from "./top-up.js";
+import { createTopUp } from "./top-up.js";
 import type { RecoveryEffect, RecoveryFacts, RecoveryInput, RecoveryMachineState } from "./machine.js";
 import { INITIAL_RECOVERY, transition } from "./machine.js";
 
@@ -21,8 +24,10 @@ const HINT_CHECKS: Partial<Record<EnvironmentHint, { urgent?: boolean; resetBack
 /**
  * Drives the recovery machine (machine.ts): feeds it the commits, the hints and its own timer and
  * tick results, and carries out its effects. A tick dials the first `maxDialsPerTick` candidates
- * not connected, through the dial pool, and stops once the requirements are met. Leaving
- * `connected` is a loss and is answered at once. Everything ends with `runtime.signal`.
+ * not connected, through the dial pool, and stops once the requirements — and, with redundancy
+ * on, its target — are met. Leaving `connected` is a loss and is answered at once. Above the
+ * requirements, top-up rounds (top-up.ts) bring missing service peers back on their own cadence.
+ * Everything ends with `runtime.signal`.
  */
 export function startRecovery(runtime: Runtime, pool: DialPool): void {
   const options = runtime.options.recovery;
@@ -32,8 +37,8 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
   let state: RecoveryMachineState = INITIAL_RECOVERY;
   let cancelTimer = (): void => {};
   let tick: OwnedLifetime | undefined;
-
-  const facts = liveFacts(runtime, options, startupUntil);
+  const topUp = options.redundancy === undefined ? undefined : createTopUp(runtime, pool, options.redundancy);
+  const facts = liveFacts(runtime, options, startupUntil, topUp);
 
   const send = (input: RecoveryInput): void => {
     if (signal.aborted) return;
@@ -53,6 +58,8 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
         return cancelTimer();
       case "start-tick":
         return runTick();
+      case "start-top-up":
+        return runTopUp();
       case "abort-tick":
         return tick?.end();
       case "report":
@@ -67,23 +74,32 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
     }
   };
 
-  const runTick = (): void => {
+  /** One tick or top-up round at a time, abandoned by `abort-tick`; `tick-done` when it settles. */
+  const inTick = (work: (dials: OwnedLifetime) => Promise<number | undefined>): void => {
     const dials = createLifetime(lifetime);
     tick = dials;
-    pool
-      .candidates()
-      .then((candidates) => {
-        const due = candidates.filter((candidate) => !candidate.connected).slice(0, options.maxDialsPerTick);
-        const enough = () => runtime.requirementsMet();
-        return pool.run(due, { concurrency: runtime.options.dialConcurrency, lifetime: dials, enough });
+    work(dials)
+      .catch((error: unknown) => {
+        runtime.fail("DISCOVERY_FAILED", `cannot list known peers: ${errorMessage(error)}`);
+        return undefined;
       })
-      .catch((error: unknown) => runtime.fail("DISCOVERY_FAILED", `cannot list known peers: ${errorMessage(error)}`))
-      .finally(() => {
+      .then((nextTopUpInMs) => {
         dials.release();
         if (tick === dials) tick = undefined;
-        send({ type: "tick-done" });
+        send({ type: "tick-done", nextTopUpInMs });
       });
   };
+
+  const runTick = (): void =>
+    inTick(async (dials) => {
+      const candidates = await pool.candidates();
+      const due = candidates.filter((candidate) => !candidate.connected && !isStillClosing(runtime, candidate.id)).slice(0, options.maxDialsPerTick);
+      const enough = () => runtime.requirementsMet() && (topUp === undefined || topUp.targetMet());
+      await pool.run(due, { concurrency: runtime.options.dialConcurrency, lifetime: dials, enough });
+      return undefined;
+    });
+
+  const runTopUp = (): void => inTick((dials) => (topUp as TopUp).round(dials));
 
   runtime.bus.on("committed", ({ previous, next }) => {
     // What the machine looks at did not change (a new round trip, a tag): its answer would not either.
@@ -100,13 +116,16 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
 }
 
 /** The facts, read when the machine asks (after every commit it usually asks one question: are the requirements met?). */
-function liveFacts(runtime: Runtime, options: ParsedRecovery, startupUntil: number): RecoveryFacts {
+function liveFacts(runtime: Runtime, options: ParsedRecovery, startupUntil: number, topUp: TopUp | undefined): RecoveryFacts {
   return {
     get now() {
       return runtime.clock.now();
     },
     get requirementsMet() {
       return runtime.requirementsMet();
+    },
+    get targetMet() {
+      return topUp === undefined || topUp.targetMet();
     },
     get online() {
       return runtime.facts.online;
@@ -120,3 +139,4 @@ function liveFacts(runtime: Runtime, options: ParsedRecovery, startupUntil: numb
     draw: runtime.random,
   };
 }
+
