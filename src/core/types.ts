@@ -185,14 +185,14 @@ export interface ReconnectResult {
  * `minTimeoutMs`..`timeoutMs`.
  */
 export interface LivenessOptions {
-  /** Time between two rounds (every connected service peer pinged once). Default 750 ms. */
+  /** Time between two rounds (every connected service peer pinged once). Default 500 ms. */
   intervalMs?: number;
   /**
    * The longest a ping may go unanswered before it is a miss (the connection is closed), and the
    * timeout of a peer whose round trips are not measured yet. Default 5 000 ms.
    */
   timeoutMs?: number;
-  /** The shortest timeout, however fast the peer answered so far. Default 400 ms. */
+  /** The shortest timeout, however fast the peer answered so far. Default 800 ms. */
   minTimeoutMs?: number;
   /** 0.5..1: which of a peer's recent round trips the timeout is built on. Default 0.99. */
   rttPercentile?: number;

@@ -76,17 +76,19 @@ const SCHEMA = {
   dialConcurrency: integer(3, 1, 64),
   /**
    * Liveness pings on connected service peers: a frozen peer keeps its socket open, and libp2p's
-   * own connection monitor notices after about 13 s. A round every 750 ms; each peer's timeout
-   * follows its own round trips (the 99th percentile of its last 32, times 3), within 400 ms and
-   * 5 s, so a frozen loopback peer is out within 750 ms + about 0.4–0.7 s. The floor is what a
-   * loaded machine needs: loopback pings through busy fleet processes took up to 340 ms (99th
-   * percentile about 170 ms) at load 7–10 on 2 cores. A 300 ms ± 150 ms link gets about 1.4 s.
+   * own connection monitor notices after about 13 s. A round every 500 ms; each peer's timeout
+   * follows its own round trips (the 99th percentile of its last 32, times 3), within 800 ms and
+   * 5 s, so a frozen loopback peer is out within 500 ms + 800 ms + one judging tick (under 1.5 s).
+   * The floor is what a sudden rise in latency needs: a peer measured at loopback speed that
+   * starts answering 300 ms ± 150 ms late (a loaded machine: up to about 500 ms) must not miss its
+   * first slow ping, which is judged on the old, fast round trips. A 300 ms ± 150 ms link gets
+   * about 1.4 s once measured.
    */
   liveness: toggle({
-    intervalMs: duration(750, 1),
+    intervalMs: duration(500, 1),
     /** The ceiling, and the timeout until a peer has answered a few pings (nothing measured yet). */
     timeoutMs: duration(5_000, 1),
-    minTimeoutMs: duration(400, 1),
+    minTimeoutMs: duration(800, 1),
     rttPercentile: number(0.99, 0.5, 1),
     rttFactor: number(3, 1, 100),
     /**
@@ -186,7 +188,7 @@ export type ParsedCanary = NonNullable<ParsedOptions["filterCanary"]>;
  *
  * @example
  * const parsed = parseOptions({ liveness: { intervalMs: 1_000 } });
- * parsed.liveness?.minTimeoutMs; // 400, the default
+ * parsed.liveness?.minTimeoutMs; // 800, the default
  */
 export function parseOptions(options: CreatePeerManagerOptions = {}): ParsedOptions {
   if (!isObject(options) || Array.isArray(options)) {
