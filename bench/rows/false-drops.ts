@@ -9,10 +9,10 @@
 import type { LightNode } from "@waku/sdk";
 
 import type { Fleet } from "waku-peers-fleet";
-import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
+import { stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
 import { nodeIndexes, withFleet } from "../lib/fleets.js";
-import { requireRequirementsMet } from "../lib/observer.js";
 import { sleep } from "../lib/time.js";
+import { startBothConnected } from "../lib/trials.js";
 import { costRatio, type BenchContext, type Benchmark, type BenchRow } from "../types.js";
 
 interface Parameters {
@@ -34,11 +34,7 @@ export const falseDropsBenchmark: Benchmark = {
       let sdk: SdkClient | undefined;
       let ours: OurClient | undefined;
       try {
-        [sdk, ours] = await Promise.all([startSdkAlone(fleet), startOurs(fleet)]);
-        await Promise.all([
-          requireRequirementsMet(sdk.node.libp2p, "SDK alone before the window"),
-          requireRequirementsMet(ours.node.libp2p, "ours before the window"),
-        ]);
+        [sdk, ours] = await startBothConnected(fleet, "before the window");
         const drops = await countDrops(fleet, [sdk.node, ours.node], parameters);
         context.log(`false-drops: ours ${drops[1]}, SDK alone ${drops[0]}`);
         return [toRow(drops[1] ?? 0, drops[0] ?? 0, parameters)];

@@ -8,12 +8,13 @@
  */
 import type { Fleet } from "waku-peers-fleet";
 import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
-import { withFleet } from "../lib/fleets.js";
 import { connectedPeerIds, requireRequirementsMet, waitForNode } from "../lib/observer.js";
 import { waitForState } from "../lib/store-watch.js";
 import { now, seconds } from "../lib/time.js";
+import { sequentialTrials } from "../lib/trials.js";
 import {
   medianSample,
+  showSample as show,
   sideBySide,
   spread,
   trialCount,
@@ -41,17 +42,13 @@ export const frozenPeerBenchmark: Benchmark = {
   async run(context: BenchContext): Promise<BenchRow[]> {
     const trials = trialCount(context, FULL_TRIALS);
     const capMs = context.smoke ? SMOKE_CAP_MS : FULL_CAP_MS;
-    return withFleet({ nodes: 3 }, async (fleet) => {
-      const results: TrialResult[] = [];
-      for (let trial = 0; trial < trials; trial++) {
-        const result = await runTrial(fleet, trial, capMs, trial + 1 < trials);
-        context.log(
-          `frozen-peer: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`,
-        );
-        results.push(result);
-      }
-      return [toRow(results, capMs)];
+    const results = await sequentialTrials({
+      fleet: { nodes: 3 },
+      trials,
+      run: (fleet, trial, another) => runTrial(fleet, trial, capMs, another),
+      log: (result, trial) => context.log(`frozen-peer: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`),
     });
+    return [toRow(results, capMs)];
   },
 };
 
@@ -123,5 +120,3 @@ function toRow(results: readonly TrialResult[], capMs: number): BenchRow {
       `SDK alone ${spread(results.map((r) => r.sdk))} s; ours' connection closed at a median ${show(connection)} s.`,
   };
 }
-
-const show = (sample: Sample): string => `${sample.capped ? "≥" : ""}${sample.value.toFixed(1)}`;

@@ -7,39 +7,34 @@
  * waits out its failed-dial cooldown, if it dials it again at all. Fresh light nodes per trial.
  */
 import type { Fleet } from "waku-peers-fleet";
-import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
-import { withFleet } from "../lib/fleets.js";
-import { connectedPeerIds, requireRequirementsMet, waitForNode } from "../lib/observer.js";
+import { stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
+import { connectedPeerIds, waitForNode } from "../lib/observer.js";
 import { now, seconds } from "../lib/time.js";
-import { sideBySide, spread, trialCount, type BenchContext, type Benchmark, type BenchRow, type Sample } from "../types.js";
+import { sequentialTrials, startBothConnected } from "../lib/trials.js";
+import { showSample as show, sideBySide, spread, trialCount, type BenchContext, type Benchmark, type BenchRow, type Sample } from "../types.js";
 
 const FULL_TRIALS = 3;
 const GOAL_S = 2;
 /** The SDK alone's failed-dial cooldown is 60 s; past this a side is reported as "at least". */
 const FULL_CAP_MS = 20_000;
-const SMOKE_CAP_MS = 4_000;
+const SMOKE_CAP_MS = 10_000;
 /** Setup steps (both connected to the spare, both dropped it) take well under this on loopback. */
 const STEP_CAP_MS = 15_000;
 
-interface TrialResult {
-  ours: Sample;
-  sdk: Sample;
-}
+type TrialResult = Record<"ours" | "sdk", Sample>;
 
 export const redundancyRestoredBenchmark: Benchmark = {
   rows: ["redundancy-restored"],
   async run(context: BenchContext): Promise<BenchRow[]> {
     const trials = trialCount(context, FULL_TRIALS);
     const capMs = context.smoke ? SMOKE_CAP_MS : FULL_CAP_MS;
-    return withFleet({ nodes: 3 }, async (fleet) => {
-      const results: TrialResult[] = [];
-      for (let trial = 0; trial < trials; trial++) {
-        const result = await runTrial(fleet, capMs);
-        context.log(`redundancy-restored: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`);
-        results.push(result);
-      }
-      return [toRow(results, capMs)];
+    const results = await sequentialTrials({
+      fleet: { nodes: 3 },
+      trials,
+      run: (fleet) => runTrial(fleet, capMs),
+      log: (result, trial) => context.log(`redundancy-restored: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`),
     });
+    return [toRow(results, capMs)];
   },
 };
 
@@ -47,11 +42,7 @@ async function runTrial(fleet: Fleet, capMs: number): Promise<TrialResult> {
   let sdk: SdkClient | undefined;
   let ours: OurClient | undefined;
   try {
-    [sdk, ours] = await Promise.all([startSdkAlone(fleet), startOurs(fleet)]);
-    await Promise.all([
-      requireRequirementsMet(sdk.node.libp2p, "SDK alone before the kill"),
-      requireRequirementsMet(ours.node.libp2p, "ours before the kill"),
-    ]);
+    [sdk, ours] = await startBothConnected(fleet, "before the kill");
     const clients = [sdk, ours];
     const spare = fleet.nodes.find((node) => node.role === "service");
     if (spare === undefined) throw new Error("redundancy-restored: the fleet has no service node");
@@ -89,5 +80,3 @@ function toRow(results: readonly TrialResult[], capMs: number): BenchRow {
       `Spread: ours ${spread(results.map((r) => r.ours))} s, SDK alone ${spread(results.map((r) => r.sdk))} s.`,
   };
 }
-
-const show = (sample: Sample): string => `${sample.capped ? "≥" : ""}${sample.value.toFixed(1)}`;

@@ -194,7 +194,7 @@ export interface LivenessOptions {
   timeoutMs?: number;
   /** The shortest timeout, however fast the peer answered so far. Default 800 ms. */
   minTimeoutMs?: number;
-  /** 0.5..1: which of a peer's recent round trips the timeout is built on. Default 0.99. */
+  /** 0.5..1: which of a peer's recent round trips the timeout is built on. Default 0.9. */
   rttPercentile?: number;
   /** The timeout is that round trip times this. Default 3. */
   rttFactor?: number;

@@ -118,9 +118,10 @@ function learn(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, unsupported:
   for (const { target: record, result } of outcome.results) {
     if (result.kind === "answered") {
       runtime.table.setMeasuredRtt(record, result.rttMs);
-      let window = roundTrips.get(record.id);
-      if (window === undefined) roundTrips.set(record.id, (window = []));
-      addRoundTrip(window, result.rttMs);
+      const window = roundTrips.get(record.id);
+      // A connection's first answer pays for its warm-up (a first stream, cold code paths): not a measure.
+      if (window === undefined) roundTrips.set(record.id, []);
+      else addRoundTrip(window, result.rttMs);
     } else if (result.kind === "failed") {
       if (isUnsupported(result.error)) unsupported.add(record.id);
       else quiet = true;

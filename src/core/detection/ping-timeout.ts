@@ -4,7 +4,7 @@
 /** The round trips a timeout is built on: the newest 32 (about 24 s of pings at the default interval). */
 export const ROUND_TRIP_WINDOW = 32;
 /** Fewer answers than this say too little about a peer: its timeout is the ceiling until then. */
-export const MIN_ROUND_TRIPS = 3;
+export const MIN_ROUND_TRIPS = 2;
 
 export interface PingTimeoutPolicy {
   /** The ceiling, and the timeout while fewer than {@link MIN_ROUND_TRIPS} round trips are known. */
@@ -20,7 +20,8 @@ export interface PingTimeoutPolicy {
  * the `rttPercentile` round trip times `rttFactor`, no less than `minTimeoutMs` and no more than
  * `timeoutMs` (which wins when the two cross). A high percentile rather than a mean, because a
  * false drop costs far more than a late one: on a link with jitter the mean sits well below the
- * answers that matter.
+ * answers that matter; not the maximum, because one answer held up by a busy moment (a fresh
+ * connection, a loaded machine) would otherwise set the timeout for the next 32 pings.
  *
  * @example
  * pingTimeout([310, 420, 350, 390], { timeoutMs: 5_000, minTimeoutMs: 400, rttPercentile: 0.99, rttFactor: 3 }); // 1260

@@ -77,19 +77,20 @@ const SCHEMA = {
   /**
    * Liveness pings on connected service peers: a frozen peer keeps its socket open, and libp2p's
    * own connection monitor notices after about 13 s. A round every 500 ms; each peer's timeout
-   * follows its own round trips (the 99th percentile of its last 32, times 3), within 800 ms and
+   * follows its own round trips (the 90th percentile of its last 32, times 3; the first answer
+   * of each connection, which pays for its warm-up, is left out), within 800 ms and
    * 5 s, so a frozen loopback peer is out within 500 ms + 800 ms + one judging tick (under 1.5 s).
    * The floor is what a sudden rise in latency needs: a peer measured at loopback speed that
    * starts answering 300 ms ± 150 ms late (a loaded machine: up to about 500 ms) must not miss its
    * first slow ping, which is judged on the old, fast round trips. A 300 ms ± 150 ms link gets
-   * about 1.4 s once measured.
+   * about 1.3 s once measured.
    */
   liveness: toggle({
     intervalMs: duration(500, 1),
     /** The ceiling, and the timeout until a peer has answered a few pings (nothing measured yet). */
     timeoutMs: duration(5_000, 1),
     minTimeoutMs: duration(800, 1),
-    rttPercentile: number(0.99, 0.5, 1),
+    rttPercentile: number(0.9, 0.5, 1),
     rttFactor: number(3, 1, 100),
     /**
      * A judging timer that fires this much past its due time means the app itself was stalled (a

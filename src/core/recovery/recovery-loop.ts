@@ -139,4 +139,3 @@ function liveFacts(runtime: Runtime, options: ParsedRecovery, startupUntil: numb
     draw: runtime.random,
   };
 }
-

@@ -101,6 +101,19 @@ describe("liveness pings", () => {
     expect(manager.store.getState().peers.B?.connected).toBe(false);
   });
 
+  it("leave a connection's slow first answer (its warm-up) out of the timeout: a peer frozen soon after connecting is still out fast", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("B", { kind: "answer", rttMs: 1_500 }); // the first ping of a fresh connection, on a busy machine
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + 1_400); // that answer is on its way
+    ping.behaviour.set("B", { kind: "answer", rttMs: 7 });
+    await vi.advanceTimersByTimeAsync(3 * LIVENESS.intervalMs); // two fast answers: the floor applies
+    ping.behaviour.set("B", { kind: "silent" });
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + LIVENESS.minTimeoutMs + 10);
+    expect(manager.store.getState().peers.B?.connected).toBe(false);
+  });
+
   it("give a peer with nothing measured yet the ceiling", async () => {
     const fake = threePeers();
     const ping = installPing(fake);

@@ -71,7 +71,7 @@ describe("manager options", () => {
 describe("detection, recovery and policy options", () => {
   it("ship defaults that meet the issue's goals", () => {
     const resolved = parseOptions({ peerCache: { storage: { getItem: () => null, setItem: () => {} } } });
-    expect(resolved.liveness).toEqual({ intervalMs: 500, timeoutMs: 5_000, minTimeoutMs: 800, rttPercentile: 0.99, rttFactor: 3, stallMs: 250 });
+    expect(resolved.liveness).toEqual({ intervalMs: 500, timeoutMs: 5_000, minTimeoutMs: 800, rttPercentile: 0.9, rttFactor: 3, stallMs: 250 });
     // A frozen loopback peer (round trips of a few ms: the floor applies) is out within interval + floor < 1.5 s.
     expect(resolved.liveness!.intervalMs + resolved.liveness!.minTimeoutMs).toBeLessThan(1_500);
     expect(resolved.recovery).toMatchObject({ maxDialsPerTick: 4, dialTimeoutMs: 5_000, startupDelayMs: 2_000, giveUpAfterMs: undefined });

@@ -8,9 +8,10 @@ import { manualClock } from "../_harness.js";
 const POLICY = { timeoutMs: 5_000, minTimeoutMs: 400, rttPercentile: 0.99, rttFactor: 3 };
 
 describe("a peer's ping timeout (pure)", () => {
-  it("is the ceiling until three round trips are known", () => {
+  it("is the ceiling until two round trips are known", () => {
     expect(pingTimeout([], POLICY)).toBe(5_000);
-    expect(pingTimeout([10, 12], POLICY)).toBe(5_000);
+    expect(pingTimeout([10], POLICY)).toBe(5_000);
+    expect(pingTimeout([10, 12], POLICY)).toBe(400);
   });
 
   it("is the high percentile round trip times the factor, within the floor and the ceiling", () => {
