@@ -113,6 +113,19 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
     if (check !== undefined) send({ type: "check", ...check });
   });
   runtime.bus.on("resume", () => send({ type: "resume" }));
+  if (topUp !== undefined) checkOnAnyDisconnect(runtime, () => send({ type: "check" }));
+}
+
+/**
+ * A peer the counts never included — connected but not identified yet, the moment a node dies —
+ * changes no health figure when it leaves, yet the top-up must look again (it was connected, so
+ * no round wanted it). libp2p's `peer:disconnect` says so for every peer; the listener goes with
+ * the manager.
+ */
+function checkOnAnyDisconnect(runtime: Runtime, check: () => void): void {
+  const { libp2p, lifetime } = runtime;
+  libp2p.addEventListener("peer:disconnect", check);
+  lifetime.onEnd(() => libp2p.removeEventListener("peer:disconnect", check));
 }
 
 /** The facts, read when the machine asks (after every commit it usually asks one question: are the requirements met?). */

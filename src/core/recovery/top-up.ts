@@ -109,11 +109,14 @@ function firstDueAt(schedules: Map<string, RedialSchedule>, candidate: DialCandi
   return candidate.lastDialFailureAt === undefined ? now : candidate.lastDialFailureAt + (options.backoff.fastTiersMs[0] ?? 0);
 }
 
-/** Until the next wanted peer is due; with none wanted, the slowest tier (new candidates may appear meanwhile). */
+/**
+ * Until the next wanted peer is due; with none wanted, the first slow tier (new candidates may
+ * appear meanwhile without changing any count; listing them is cheap, no dial is made).
+ */
 function nextDueInMs(runtime: Runtime, dueTimes: readonly number[], closing: boolean, options: ParsedRedundancy): number {
   const now = runtime.clock.now();
   let next = closing ? now + CLOSING_RECHECK_MS : Number.POSITIVE_INFINITY;
   for (const dueAt of dueTimes) next = Math.min(next, dueAt);
-  if (next === Number.POSITIVE_INFINITY) return options.backoff.slowTiersMs[options.backoff.slowTiersMs.length - 1] ?? 0;
+  if (next === Number.POSITIVE_INFINITY) return options.backoff.slowTiersMs[0] ?? options.backoff.fastPhaseMs;
   return Math.max(MIN_ROUND_GAP_MS, next - now);
 }
