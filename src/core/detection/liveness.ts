@@ -6,7 +6,7 @@ import { isServiceRecord } from "../peers/peer-table.js";
 import { FAILURE_PENALTY, scoreAfterFailure } from "../peers/score.js";
 import type { Runtime } from "../runtime.js";
 import type { PeerIdLike } from "../sdk/node-boundary.js";
-import { read, reserveOutboundStream } from "../sdk/sdk-internals.js";
+import { holdMonitorAborts, read, reserveOutboundStream } from "../sdk/sdk-internals.js";
 import type { EnvironmentHint } from "./environment.js";
 import type { RoundOutcome } from "./ping-round.js";
 import { pingRound } from "./ping-round.js";
@@ -36,7 +36,9 @@ const PING_PROTOCOL = "/ipfs/ping/1.0.0";
  * opens a connection when there is none, and a poll must never dial. A ping that fails fast for
  * another reason is no miss: only silence is (and the peer is checked again soon). A peer without
  * the ping protocol is skipped until it reconnects. Our pings get a ping stream of their own on
- * each connection (see `reserveOutboundStream`), so they never make libp2p's monitor fail. When nobody answers, or the device says
+ * each connection (see `reserveOutboundStream`), so they never make libp2p's monitor fail, and
+ * libp2p's monitor no longer aborts connections itself (see `holdMonitorAborts`: it cannot tell
+ * the app's own stall from a dead peer). When nobody answers, or the device says
  * offline, the silence is most likely our own network: the connections are dropped all the same,
  * but no peer is blamed. A round the app's own stall spoiled is discarded and run again at once
  * (see `ping-round.ts`). Does nothing when the node has no ping service.
@@ -48,6 +50,7 @@ export function startLiveness(runtime: Runtime): void {
   const { clock, signal, lifetime } = runtime;
   const protocol = read(service, "protocol");
   reserveOutboundStream(runtime.libp2p, typeof protocol === "string" ? protocol : PING_PROTOCOL, lifetime);
+  holdMonitorAborts(runtime.libp2p, lifetime);
   const unsupported = new Set<string>();
   const roundTrips = new Map<string, number[]>();
   let running = false;

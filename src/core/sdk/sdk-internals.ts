@@ -156,6 +156,24 @@ export function reserveOutboundStream(libp2p: unknown, protocol: string, lifetim
   return true;
 }
 
+/**
+ * Stops libp2p's connection monitor from aborting a connection whose monitor ping failed, while
+ * `lifetime` lasts (put back when it ends). Its ping timeout is a timer that, after a stall of the
+ * app's own event loop (a long task, a debugger), fires before the answer waiting in the socket is
+ * read: it cuts healthy peers for the app's pause. Our liveness judges instead, and discards a
+ * stalled round. Feature-detected (`libp2p.components.connectionMonitor`); returns whether it applied.
+ */
+export function holdMonitorAborts(libp2p: unknown, lifetime: Lifetime): boolean {
+  const monitor = read(read(libp2p, "components"), "connectionMonitor");
+  if (!isObject(monitor) || read(monitor, "abortConnectionOnPingFailure") !== true || lifetime.ended) return false;
+  const writable = monitor as Methods;
+  writable.abortConnectionOnPingFailure = false;
+  lifetime.onEnd(() => {
+    writable.abortConnectionOnPingFailure = true;
+  });
+  return true;
+}
+
 /** `value[key]`, or `undefined` when `value` is not an object or the read throws (a proxy, a getter). */
 export function read(value: unknown, key: string): unknown {
   if (!isObject(value)) return undefined;

@@ -114,6 +114,17 @@ describe("liveness pings", () => {
     expect(manager.store.getState().peers.B?.connected).toBe(false);
   });
 
+  it("keep libp2p's connection monitor from aborting connections while they run (it blames the app's own stalls), and give it back on stop", async () => {
+    const fake = threePeers();
+    installPing(fake);
+    const monitor = { abortConnectionOnPingFailure: true };
+    Object.assign(fake.libp2p.components, { connectionMonitor: monitor });
+    const manager = await start(fake);
+    expect(monitor.abortConnectionOnPingFailure).toBe(false);
+    manager.stop();
+    expect(monitor.abortConnectionOnPingFailure).toBe(true);
+  });
+
   it("give a peer with nothing measured yet the ceiling", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
