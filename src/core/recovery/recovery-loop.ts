@@ -101,11 +101,17 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
 
   const runTopUp = (): void => inTick((dials) => (topUp as TopUp).round(dials));
 
+  feedInputs(runtime, send, () => state.phase);
+  if (topUp !== undefined) checkOnAnyDisconnect(runtime, () => send({ type: "check" }));
+}
+
+/** The commits, the hints and `resume`, as the machine's inputs. */
+function feedInputs(runtime: Runtime, send: (input: RecoveryInput) => void, phase: () => RecoveryMachineState["phase"]): void {
   runtime.bus.on("committed", ({ previous, next }) => {
     // What the machine looks at did not change (a new round trip, a tag): its answer would not either.
     if (next.health === previous.health && next.status === previous.status && next.online === previous.online && next.recovery.manual === previous.recovery.manual) return;
     // The requirements are met again anyway (the SDK recovered on its own): retry as usual from now on.
-    if (state.phase === "gave-up" && next.health.overall === "healthy") send({ type: "resume" });
+    if (phase() === "gave-up" && next.health.overall === "healthy") send({ type: "resume" });
     send({ type: "check", urgent: previous.status === "connected" && next.status !== "connected" });
   });
   runtime.bus.on("hint", (hint) => {
@@ -113,7 +119,6 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
     if (check !== undefined) send({ type: "check", ...check });
   });
   runtime.bus.on("resume", () => send({ type: "resume" }));
-  if (topUp !== undefined) checkOnAnyDisconnect(runtime, () => send({ type: "check" }));
 }
 
 /**
