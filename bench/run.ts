@@ -27,12 +27,14 @@ import { backOnlineBenchmark } from "./rows/back-online.js";
 import { bundleBenchmark } from "./rows/bundle.js";
 import { bundleMessagesBenchmark } from "./rows/bundle-messages.js";
 import { eventCostBenchmark } from "./rows/event-cost.js";
+import { falseDropsBenchmark } from "./rows/false-drops.js";
 import { frozenPeerBenchmark } from "./rows/frozen-peer.js";
 import { hostilePxBenchmark } from "./rows/hostile-px.js";
 import { killedPeerBenchmark } from "./rows/killed-peer.js";
 import { leaksHooksBenchmark } from "./rows/leaks-hooks.js";
 import { leaksProviderBenchmark } from "./rows/leaks-provider.js";
 import { messagesBenchmark } from "./rows/messages.js";
+import { redundancyRestoredBenchmark } from "./rows/redundancy-restored.js";
 import { rendersBenchmark } from "./rows/renders.js";
 import { rendersIdleBenchmark } from "./rows/renders-idle.js";
 import { restartRecoveryBenchmark } from "./rows/restart-recovery.js";
@@ -44,6 +46,8 @@ const ROW_ORDER = [
   "frozen-peer",
   "killed-peer-store",
   "killed-peer-status",
+  "false-drops",
+  "redundancy-restored",
   "back-online",
   "renders-badge",
   "renders-counts",
@@ -72,7 +76,7 @@ const ROW_ORDER = [
  */
 const LANES: readonly (readonly Benchmark[])[] = [
   [bundleBenchmark, bundleMessagesBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
-  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, restartRecoveryBenchmark, messagesBenchmark, hostilePxBenchmark],
+  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, falseDropsBenchmark, redundancyRestoredBenchmark, restartRecoveryBenchmark, messagesBenchmark, hostilePxBenchmark],
 ];
 
 /** A benchmark that runs past this has hung; it fails instead of holding the run. */

@@ -95,9 +95,14 @@ export function sideBySide(
   };
 }
 
+/** One sample for a log line or a note: "≥" before a capped one. */
+export function showSample(sample: Sample, digits = 1): string {
+  return `${sample.capped ? "≥" : ""}${sample.value.toFixed(digits)}`;
+}
+
 /** "min–max" of samples, with ≥ on capped ones, for notes. */
 export function spread(samples: readonly Sample[], digits = 1): string {
-  const show = (sample: Sample) => `${sample.capped ? "≥" : ""}${sample.value.toFixed(digits)}`;
+  const show = (sample: Sample) => showSample(sample, digits);
   const sorted = [...samples].sort((a, b) => a.value - b.value);
   if (sorted.length === 1) return show(sorted[0]!);
   return `${show(sorted[0]!)}–${show(sorted[sorted.length - 1]!)}`;

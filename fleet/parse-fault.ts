@@ -32,8 +32,9 @@ function parseField(fault: Fault, key: string, field: unknown): string | undefin
       fault[key] = field;
       return undefined;
     case "latencyMs":
-      if (!isIntegerIn(field, 0, 60_000)) return "latencyMs must be an integer in 0..60000";
-      fault.latencyMs = field;
+    case "jitterMs":
+      if (!isIntegerIn(field, 0, 60_000)) return `${key} must be an integer in 0..60000`;
+      fault[key] = field;
       return undefined;
     case "wrongCluster":
       if (!isIntegerIn(field, 0, 65_535)) return "wrongCluster must be a cluster id (0..65535)";

@@ -23,7 +23,8 @@ export type NodeRole = "bootstrap" | "service";
  *   and do not relay the message.
  * - `filterSilent`: accept filter subscriptions (and pings) but never push messages.
  * - `storeError`: answer store queries with this status code (e.g. 500) and no messages.
- * - `latencyMs`: delay every protocol reply by this many ms.
+ * - `latencyMs`: delay every protocol reply (libp2p pings included) by this many ms.
+ * - `jitterMs`: and add to each delay a uniform draw in ±this many ms (never below 0).
  * - `wrongCluster`: answer metadata with this cluster id instead of the real one.
  * - `pxFlood`: answer every peer-exchange request with a flood of records (see PxFloodFault).
  * - `dropConnection`: reset the client's connection after some requests (see DropConnectionFault).
@@ -33,6 +34,7 @@ export interface Fault {
   filterSilent?: boolean;
   storeError?: number;
   latencyMs?: number;
+  jitterMs?: number;
   wrongCluster?: number;
   pxFlood?: PxFloodFault;
   dropConnection?: DropConnectionFault;

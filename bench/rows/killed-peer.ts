@@ -28,6 +28,7 @@ import {
 
 const FULL_TRIALS = 5;
 const STORE_GOAL_MS = 25;
+const STATUS_GOAL_MS = 200;
 /** Every step after a kill takes well under a second on loopback; past this the trial failed. */
 const STEP_TIMEOUT_MS = 10_000;
 
@@ -179,7 +180,7 @@ function toRows(results: readonly TrialResult[]): BenchRow[] {
       met: oursStore <= STORE_GOAL_MS,
       note:
         `${trials}; from libp2p's peer:disconnect (a listener registered before anything else) to the store update ` +
-        `that stops counting the peer; baseline: the same event on the SDK alone to its waku:health event. ` +
+        `that stops counting the peer (negative: ours had stopped counting it before libp2p's event, from the socket's close); baseline: the same event on the SDK alone to its waku:health event. ` +
         `Spread: ours ${range(pick("oursStoreMs"), 2)} ms, SDK ${range(pick("sdkHealthMs"), 1)} ms.`,
     },
     {
@@ -188,8 +189,8 @@ function toRows(results: readonly TrialResult[]): BenchRow[] {
       baseline: sdkStatus,
       ratio: costRatio(oursStatus, sdkStatus),
       unit: "ms",
-      goal: "sooner than the SDK alone",
-      met: oursStatus < sdkStatus,
+      goal: `≤ ${STATUS_GOAL_MS} ms`,
+      met: oursStatus <= STATUS_GOAL_MS,
       note:
         `${trials}; from the SIGKILL to ours' status leaving connected vs to the SDK alone's waku:health event; ` +
         `libp2p itself reported the disconnect after a median ${detect.toFixed(0)} ms. ` +

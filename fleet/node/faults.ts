@@ -7,11 +7,13 @@ import type { Fault } from "../types.js";
 
 export class FaultState {
   #fault: Fault;
+  readonly #random: () => number;
   /** Aborted on stop so that no latency timer outlives the node. */
   readonly #stopped = new AbortController();
 
-  constructor(initial: Fault) {
+  constructor(initial: Fault, random: () => number = Math.random) {
     this.#fault = { ...initial };
+    this.#random = random;
   }
 
   get current(): Readonly<Fault> {
@@ -23,11 +25,15 @@ export class FaultState {
     this.#fault = { ...fault };
   }
 
-  /** Waits `latencyMs` before a reply is written; rejects if the node stops meanwhile. */
+  /**
+   * Waits `latencyMs` ± a uniform draw within `jitterMs` (never below 0) before a reply is
+   * written; rejects if the node stops meanwhile.
+   */
   async delayReply(): Promise<void> {
-    const latencyMs = this.#fault.latencyMs ?? 0;
-    if (latencyMs <= 0) return;
-    await sleep(latencyMs, undefined, { signal: this.#stopped.signal });
+    const { latencyMs = 0, jitterMs = 0 } = this.#fault;
+    const delayMs = Math.max(0, Math.round(latencyMs + (jitterMs > 0 ? (this.#random() * 2 - 1) * jitterMs : 0)));
+    if (delayMs <= 0) return;
+    await sleep(delayMs, undefined, { signal: this.#stopped.signal });
   }
 
   stop(): void {

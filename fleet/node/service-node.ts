@@ -1,6 +1,6 @@
 /**
  * A Waku service node on loopback: libp2p over websockets with the SDK's own stack
- * (noise, mplex, identify, ping), serving metadata, light push v2/v3, filter, store and
+ * (noise, mplex, identify; ping answered by the node itself), serving metadata, light push v2/v3, filter, store and
  * peer exchange to light nodes, and relaying to the other fleet nodes over gossipsub.
  * Usable in-process (tests) and from the child-process entry `main.ts`.
  */
@@ -10,7 +10,6 @@ import { privateKeyFromProtobuf } from "@libp2p/crypto/keys";
 import { identify } from "@libp2p/identify";
 import type { Secp256k1PrivateKey } from "@libp2p/interface";
 import { mplex } from "@libp2p/mplex";
-import { ping } from "@libp2p/ping";
 import { webSockets } from "@libp2p/websockets";
 import { protocols as multiaddrProtocols } from "@multiformats/multiaddr";
 import { hexToBytes } from "@waku/utils/bytes";
@@ -30,6 +29,7 @@ import { MessageRouter } from "./message-router.js";
 import { MessageStore } from "./message-store.js";
 import { metadataServer } from "./metadata.js";
 import { peerExchangeServer } from "./peer-exchange.js";
+import { servePing } from "./ping.js";
 import { PxFlood } from "./px-flood.js";
 import { Relay, wakuGossipsub } from "./relay.js";
 import { type RequestContext, type RequestResponseServer, serveRequestResponse } from "./request-response.js";
@@ -81,9 +81,12 @@ export async function startServiceNode(config: NodeConfig): Promise<ServiceNode>
       reconnectRetryInterval: 500,
       reconnectBackoffFactor: 1.2,
     },
+    // libp2p's monitor aborts a connection whose ping is unanswered for 5 s: it would cut a
+    // client whose tab stalled 6 s (a long task, a debugger), which nwaku does not. 30 s still
+    // cleans up after a client that froze for good.
+    connectionMonitor: { pingTimeout: { minTimeout: 30_000 } },
     services: {
       identify: identify({ agentVersion: `waku-fleet/${config.role}-${config.index}`, maxInboundStreams: 64, maxOutboundStreams: 64 }),
-      ping: ping({ maxInboundStreams: 256, maxOutboundStreams: 64 }),
       ...(serves.has("relay") ? { relay: wakuGossipsub() } : {}),
     },
   });
@@ -145,6 +148,7 @@ async function assemble(
   applyFault(config.fault);
   // Handlers go in before the node listens, so identify never advertises a partial set.
   for (const server of servers) await serveRequestResponse(libp2p, server, context);
+  await servePing(libp2p, faults);
   await libp2p.start();
   relay?.start();
 

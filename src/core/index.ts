@@ -67,6 +67,7 @@ export type {
   ReconnectResult,
   RecoveryOptions,
   RecoveryState,
+  RedundancyOptions,
   Requirements,
   SubscribeOptions,
   WakuPeersState,

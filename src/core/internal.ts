@@ -25,3 +25,9 @@ export { createInitialState } from "./state/store.js";
 
 // The message layer's pure parts: ordering, send readiness, store windows, store peer ranking.
 export { canSendFrom, lossSignals, MAX_STORE_WINDOW_MS, mergeMessages, rankStorePeers, storeWindows } from "../messages/index.js";
+export { afterRedial, missingProtocols, peersShort, redundancyTarget } from "./recovery/redundancy.js";
+export type { RedialSchedule } from "./recovery/redundancy.js";
+export { addRoundTrip, pingTimeout } from "./detection/ping-timeout.js";
+export type { PingTimeoutPolicy } from "./detection/ping-timeout.js";
+export { pingRound } from "./detection/ping-round.js";
+export type { PingResult, PingRoundRun, RoundOutcome, RoundPing } from "./detection/ping-round.js";

@@ -128,7 +128,9 @@ export type PeerEventType =
   | "peer:parked"
   | "recovery"
   /** A peer-exchange answer screened (what was taken, what was dropped and why), a flooding source penalised. */
-  | "discovery";
+  | "discovery"
+  /** The app's own event loop stalled: a liveness round was discarded, not blamed on the peers. */
+  | "stall";
 
 export interface PeerEvent {
   at: number;
@@ -179,12 +181,31 @@ export interface ReconnectResult {
   recreated?: boolean;
 }
 
-/** Liveness pings on connected service peers (libp2p ping protocol). */
+/**
+ * Liveness pings on connected service peers (libp2p ping protocol). Each peer's timeout follows
+ * its own measured round trips: `rttPercentile` of its last 32 answers × `rttFactor`, within
+ * `minTimeoutMs`..`timeoutMs`.
+ */
 export interface LivenessOptions {
-  /** Time between two pings of one peer. Default 2 000 ms. */
+  /** Time between two rounds (every connected service peer pinged once). Default 500 ms. */
   intervalMs?: number;
-  /** A ping not answered within this is a miss: the connection is closed. Default 2 000 ms. */
+  /**
+   * The longest a ping may go unanswered before it is a miss (the connection is closed), and the
+   * timeout of a peer whose round trips are not measured yet. Default 5 000 ms.
+   */
   timeoutMs?: number;
+  /** The shortest timeout, however fast the peer answered so far. Default 800 ms. */
+  minTimeoutMs?: number;
+  /** 0.5..1: which of a peer's recent round trips the timeout is built on. Default 0.9. */
+  rttPercentile?: number;
+  /** The timeout is that round trip times this. Default 3. */
+  rttFactor?: number;
+  /**
+   * A judging timer that fires this late means the app itself was stalled (a long task, a
+   * debugger, a throttled tab): the round is discarded and the peers checked again at once, so
+   * the app's own pause is never blamed on them. Default 250 ms.
+   */
+  stallMs?: number;
 }
 
 /** Backoff tiers of the automatic recovery (see `backoff.ts`). */
@@ -212,6 +233,26 @@ export interface RecoveryOptions {
    * `failed`, until `reconnect()`. Default: never.
    */
   giveUpAfterMs?: number;
+  backoff?: BackoffOptions;
+  /** The redundancy kept above the requirements; `false` dials only up to the requirements. */
+  redundancy?: RedundancyOptions | false;
+}
+
+/**
+ * Service peers kept above the requirements: every known healthy service peer, up to
+ * `extraPeers` more than required per required protocol. A missing one (a node that restarts, a
+ * peer that dropped the connection) is re-dialed on a cadence of its own, bypassing the SDK's
+ * 60 s failed-dial cooldown.
+ */
+export interface RedundancyOptions {
+  /** Peers wanted above each non-zero requirement. Default 1 (2/2/1 → 3/3/2). */
+  extraPeers?: number;
+  /** Dials at once for the redundancy. Default 2. */
+  maxDialsPerRound?: number;
+  /**
+   * Per missing peer, from the moment it went missing. Default: every second for the first minute
+   * (`fastTiersMs: [1000]`), then `[5000, 15000, 30000, 60000]`, jitter 0.3.
+   */
   backoff?: BackoffOptions;
 }
 
@@ -263,7 +304,7 @@ export interface PeerManagerOptions {
   reconnectTimeoutMs?: number;
   /** How long the status may stay away from `connected` before `lost` is signalled. Default 5 000 ms. */
   lostConnectionGraceMs?: number;
-  /** Liveness pings; `false` leaves detection to libp2p (about 13 s for a frozen peer). */
+  /** Liveness pings; `false` leaves a frozen peer to libp2p (about 13 s). */
   liveness?: LivenessOptions | false;
   /** Automatic recovery; `false` leaves it to the SDK and `reconnect()`. */
   recovery?: RecoveryOptions | false;

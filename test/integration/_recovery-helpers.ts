@@ -1,7 +1,7 @@
 // Helpers for the recovery integration tests: a real @waku/sdk light node against a fleet, with a
 // peer manager attached. Every timing these tests assert is measured here, on loopback, on a
 // shared 2-core machine; figures are printed with a [recovery] prefix.
-import { afterAll, afterEach, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { unhandledRejections } from "../setup/unhandled.js";
 import {
   bytesToUtf8,
@@ -273,4 +273,93 @@ export function memoryStorage(initial: Record<string, string> = {}): PeerCacheSt
     getItem: (key) => items.get(key) ?? null,
     setItem: (key, value) => void items.set(key, value),
   };
+}
+
+/**
+ * One fleet for every test of a file (starting one costs 6–10 s on a busy machine): started
+ * before the first test, closed after the last, and put back after each test — killed nodes
+ * restarted, frozen ones thawed and restarted, faults cleared — so the next test starts healthy.
+ */
+export function sharedFleet(options: FleetOptions): () => Fleet {
+  let fleet: Fleet | undefined;
+  beforeAll(async () => {
+    const started = performance.now();
+    fleet = await startFleet(options);
+    log(`shared fleet of ${options.nodes} (${options.bootstrap ?? 1} bootstrap) ready in ${Math.round(performance.now() - started)} ms`);
+  }, 120_000);
+  afterEach(async () => {
+    if (fleet !== undefined) await restoreFleet(fleet);
+  }, 120_000);
+  afterAll(async () => {
+    await fleet?.close();
+  });
+  return () => {
+    if (fleet === undefined) throw new Error("the shared fleet is not started");
+    return fleet;
+  };
+}
+
+async function restoreFleet(fleet: Fleet): Promise<void> {
+  await Promise.all(
+    fleet.nodes.map(async (info) => {
+      if (info.state === "frozen") await fleet.thaw(info.index);
+      // A thawed node wakes up to sockets its peers gave up on: a fresh process is the clean state.
+      if (info.state !== "running" || Object.keys(info.fault).length > 0) {
+        if (Object.keys(info.fault).length > 0) await fleet.setFault(info.index, {});
+        if (info.state !== "running") await fleet.restart(info.index);
+      }
+    }),
+  );
+}
+
+/** Counts the liveness pings the manager sends through the node's ping service, per peer (libp2p's own monitor does not use it). */
+export interface PingWatch {
+  answered(peerId: string): number;
+  /** Runs `hook` once, synchronously, right after the next ping has been sent. */
+  onNextPing(hook: () => void): void;
+}
+
+export function watchPings(resources: Resources, node: LightNode): PingWatch {
+  const service = node.libp2p.services.ping as { ping: (peer: { toString(): string }, options?: unknown) => Promise<number> };
+  const original = service.ping;
+  const answered = new Map<string, number>();
+  let next: (() => void) | undefined;
+  service.ping = function (this: unknown, peer, options) {
+    const result = original.call(this, peer, options);
+    const hook = next;
+    next = undefined;
+    hook?.();
+    void result.then(
+      () => answered.set(peer.toString(), (answered.get(peer.toString()) ?? 0) + 1),
+      () => {},
+    );
+    return result;
+  };
+  resources.add("ping watch", service, (value) => {
+    value.ping = original;
+  });
+  return {
+    answered: (peerId) => answered.get(peerId) ?? 0,
+    onNextPing(hook) {
+      next = hook;
+    },
+  };
+}
+
+/** Service peers our manager counts as connected right now. */
+export function countedPeers(state: WakuPeersState): string[] {
+  return Object.values(state.peers)
+    .filter((peer) => peer.connected && servesAll(peer.protocols))
+    .map((peer) => peer.id);
+}
+
+/** A light node with the manager attached, connected to every fleet node and done measuring a few round trips with each. */
+export async function connectedClient(resources: Resources, fleet: Fleet, options: CreatePeerManagerOptions = {}) {
+  const node = await lightNodeFor(resources, fleet);
+  const pings = watchPings(resources, node);
+  const attached = attach(resources, node, fleet, options);
+  const all = fleet.nodes.map((info) => info.peerId);
+  await waitForState(attached.manager, (state) => countedPeers(state).length === all.length, 45_000, `all ${all.length} fleet nodes connected and identified`);
+  await poll(() => (all.every((id) => pings.answered(id) >= 3) ? true : undefined), 20_000, "three liveness round trips measured with every node");
+  return { node, pings, ...attached };
 }

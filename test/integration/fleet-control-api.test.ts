@@ -163,6 +163,7 @@ describe("the fleet control API", () => {
       ['{"lightPushStatus":"503"}', /lightPushStatus/],
       ['{"lightPushStatus":42}', /lightPushStatus/],
       ['{"latencyMs":-1}', /latencyMs/],
+      ['{"jitterMs":70000}', /jitterMs/],
       ['{"filterSilent":"yes"}', /filterSilent/],
       ['{"explode":true}', /unknown fault field "explode"/],
       ['{"pxFlood":"yes"}', /pxFlood must be true, false or an object/],

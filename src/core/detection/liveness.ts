@@ -6,40 +6,53 @@ import { isServiceRecord } from "../peers/peer-table.js";
 import { FAILURE_PENALTY, scoreAfterFailure } from "../peers/score.js";
 import type { Runtime } from "../runtime.js";
 import type { PeerIdLike } from "../sdk/node-boundary.js";
+import { holdMonitorAborts, read, reserveOutboundStream } from "../sdk/sdk-internals.js";
 import type { EnvironmentHint } from "./environment.js";
-
-interface Outcome {
-  record: PeerRecord;
-  /** Answered, with the round trip; `undefined` for a fast failure (no verdict). */
-  rttMs?: number;
-  missed: boolean;
-}
+import type { RoundOutcome } from "./ping-round.js";
+import { pingRound } from "./ping-round.js";
+import { addRoundTrip, pingTimeout } from "./ping-timeout.js";
 
 /** Hints after which sockets are often dead (a resumed laptop, a network switch): ping now. */
 const CHECK_ON: ReadonlySet<EnvironmentHint> = new Set(["online", "offline", "visible", "pageshow", "resume"]);
 
 /**
+ * A peer whose ping failed fast (libp2p's own monitor held the ping stream, a connection was
+ * closing) gave no answer: it has gone quiet, so the next round comes this soon, not a full
+ * interval later.
+ */
+const QUIET_RECHECK_MS = 150;
+
+/** libp2p's ping protocol (the ping service names its own; this is its default). */
+const PING_PROTOCOL = "/ipfs/ping/1.0.0";
+
+/**
  * Our own liveness pings: libp2p's connection monitor takes about 13 s to notice a peer whose
  * socket stays open while nothing answers (a frozen process, a sleeping laptop, a dead NAT
- * mapping). Rounds start every `intervalMs`; every connected service peer gets one ping; a ping
- * unanswered after `timeoutMs` is a miss and its connection is aborted. Worst case from freeze
- * to drop: interval + timeout.
+ * mapping). A round starts every `intervalMs`; every connected service peer gets one ping, with a
+ * timeout built from its own recent round trips (see `ping-timeout.ts`); a ping unanswered past
+ * it is a miss and its connection is aborted. Worst case from freeze to drop: interval + timeout.
  *
- * Only peers with an open connection are pinged, checked right before each ping: libp2p's ping
+ * Only peers with an open connection are pinged, checked right before each round: libp2p's ping
  * opens a connection when there is none, and a poll must never dial. A ping that fails fast for
- * another reason (too many streams because libp2p's monitor pings at the same moment, a closed
- * connection) is no miss: only silence is. A peer without the ping protocol is skipped until it
- * reconnects. When nobody answers, or the device says offline, the silence is most likely our
- * own network: the connections are dropped all the same, but no peer is blamed. Does nothing
- * when the node has no ping service.
+ * another reason is no miss: only silence is (and the peer is checked again soon). A peer without
+ * the ping protocol is skipped until it reconnects. Our pings get a ping stream of their own on
+ * each connection (see `reserveOutboundStream`), so they never make libp2p's monitor fail, and
+ * libp2p's monitor no longer aborts connections itself (see `holdMonitorAborts`: it cannot tell
+ * the app's own stall from a dead peer). When nobody answers, or the device says
+ * offline, the silence is most likely our own network: the connections are dropped all the same,
+ * but no peer is blamed. A round the app's own stall spoiled is discarded and run again at once
+ * (see `ping-round.ts`). Does nothing when the node has no ping service.
  */
 export function startLiveness(runtime: Runtime): void {
   const options = runtime.options.liveness;
   const service = runtime.libp2p.services?.ping;
   if (options === undefined || typeof service?.ping !== "function") return;
-  const ping = (peer: PeerIdLike, signal: AbortSignal): Promise<number> => service.ping(peer, { signal });
   const { clock, signal, lifetime } = runtime;
+  const protocol = read(service, "protocol");
+  reserveOutboundStream(runtime.libp2p, typeof protocol === "string" ? protocol : PING_PROTOCOL, lifetime);
+  holdMonitorAborts(runtime.libp2p, lifetime);
   const unsupported = new Set<string>();
+  const roundTrips = new Map<string, number[]>();
   let running = false;
   let cancelNext = (): void => {};
 
@@ -48,70 +61,86 @@ export function startLiveness(runtime: Runtime): void {
     cancelNext = after(clock, lifetime, delay, () => void round());
   };
 
-  const pingOne = async (record: PeerRecord): Promise<Outcome> => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const cancelTimeout = after(clock, lifetime, options.timeoutMs, () => {
-      timedOut = true;
-      controller.abort(new Error(`no ping answer within ${options.timeoutMs} ms`));
-    });
-    const unregister = lifetime.onEnd(() => controller.abort(new Error("liveness stopped")));
-    const startedAt = clock.now();
-    try {
-      const measured = await ping(record.peerId, controller.signal);
-      return { record, rttMs: Number.isFinite(measured) ? measured : clock.now() - startedAt, missed: false };
-    } catch (error) {
-      if (!timedOut && isUnsupported(error)) unsupported.add(record.id);
-      return { record, missed: timedOut };
-    } finally {
-      cancelTimeout();
-      unregister();
-    }
-  };
-
   const round = async (): Promise<void> => {
     if (signal.aborted || running) return;
     running = true;
     const startedAt = clock.now();
+    let nextInMs = options.intervalMs;
     try {
-      const outcomes = await Promise.all(targets().map(pingOne));
-      if (!signal.aborted && outcomes.length > 0) judge(runtime, outcomes);
+      const records = targets(runtime, unsupported, roundTrips);
+      const outcome = await pingRound({
+        clock,
+        lifetime,
+        pings: records.map((record) => ({ target: record, timeoutMs: pingTimeout(roundTrips.get(record.id) ?? [], options) })),
+        ping: (record, abort) => service.ping(record.peerId, { signal: abort }),
+        stallMs: options.stallMs,
+      });
+      if (signal.aborted) return;
+      if (outcome.stalledMs !== undefined) {
+        // The app was stalled, not the peers: this round proves nothing; ask again now.
+        runtime.event("stall", undefined, `event loop stalled about ${Math.round(outcome.stalledMs)} ms: liveness round discarded`);
+        nextInMs = 0;
+      } else {
+        const quiet = learn(runtime, outcome, unsupported, roundTrips);
+        if (outcome.results.length > 0) judge(runtime, outcome);
+        nextInMs = quiet ? QUIET_RECHECK_MS : startedAt + options.intervalMs - clock.now();
+      }
     } catch {
       // A callback threw: skip this round, keep the schedule.
     } finally {
       running = false;
-      schedule(startedAt + options.intervalMs - clock.now());
+      if (!signal.aborted) schedule(nextInMs);
     }
-  };
-
-  const targets = (): PeerRecord[] => {
-    const open = new Set<string>();
-    const records: PeerRecord[] = [];
-    for (const record of runtime.table.connectedRecords()) {
-      if (!isServiceRecord(record) || !hasOpenConnection(runtime, record.peerId)) continue;
-      open.add(record.id);
-      if (!unsupported.has(record.id)) records.push(record);
-    }
-    // A peer that reconnects gets a fresh chance to show it supports ping.
-    for (const id of unsupported) if (!open.has(id)) unsupported.delete(id);
-    return records;
   };
 
   runtime.bus.on("hint", (hint) => {
     if (CHECK_ON.has(hint) && !running) schedule(0);
   });
+  lifetime.onEnd(() => roundTrips.clear());
   schedule(options.intervalMs);
 }
 
-/** Publishes round trips, and drops (and, unless it is our own outage, blames) the peers that stayed silent. */
-function judge(runtime: Runtime, outcomes: readonly Outcome[]): void {
-  const answered = outcomes.filter((outcome) => outcome.rttMs !== undefined);
-  for (const { record, rttMs } of answered) runtime.table.setMeasuredRtt(record, rttMs as number);
-  const ourOutage = !runtime.facts.online || answered.length === 0;
-  const reason = `no ping answer within ${runtime.options.liveness?.timeoutMs ?? 0} ms`;
-  for (const { record, missed } of outcomes) {
+/** Connected service peers with an open connection that support ping; forgets the state of peers gone since. */
+function targets(runtime: Runtime, unsupported: Set<string>, roundTrips: Map<string, number[]>): PeerRecord[] {
+  const open = new Set<string>();
+  const records: PeerRecord[] = [];
+  for (const record of runtime.table.connectedRecords()) {
+    if (!isServiceRecord(record) || !hasOpenConnection(runtime, record.peerId)) continue;
+    open.add(record.id);
+    if (!unsupported.has(record.id)) records.push(record);
+  }
+  // A peer that reconnects gets a fresh chance to show it supports ping, and a fresh measure.
+  for (const id of unsupported) if (!open.has(id)) unsupported.delete(id);
+  for (const id of roundTrips.keys()) if (!open.has(id)) roundTrips.delete(id);
+  return records;
+}
+
+/** Keeps the round trips measured; returns whether some peer gave no verdict (it went quiet). */
+function learn(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, unsupported: Set<string>, roundTrips: Map<string, number[]>): boolean {
+  let quiet = false;
+  for (const { target: record, result } of outcome.results) {
+    if (result.kind === "answered") {
+      runtime.table.setMeasuredRtt(record, result.rttMs);
+      const window = roundTrips.get(record.id);
+      // A connection's first answer pays for its warm-up (a first stream, cold code paths): not a measure.
+      if (window === undefined) roundTrips.set(record.id, []);
+      else addRoundTrip(window, result.rttMs);
+    } else if (result.kind === "failed") {
+      if (isUnsupported(result.error)) unsupported.add(record.id);
+      else quiet = true;
+    }
+  }
+  return quiet;
+}
+
+/** Drops (and, unless it is our own outage, blames) the peers that stayed silent. */
+function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>): void {
+  const answered = outcome.results.some(({ result }) => result.kind === "answered");
+  const ourOutage = !runtime.facts.online || !answered;
+  for (const { target: record, result } of outcome.results) {
     // Closed meanwhile (libp2p noticed first): nothing left to drop.
-    if (!missed || !hasOpenConnection(runtime, record.peerId)) continue;
+    if (result.kind !== "missed" || !hasOpenConnection(runtime, record.peerId)) continue;
+    const reason = `no ping answer within ${result.timeoutMs} ms`;
     runtime.event("peer:liveness-failed", record.id, reason);
     const failure = { protocol: "ping" as const, reason, at: runtime.clock.now() };
     runtime.table.updateScore(record, ourOutage ? record.score : scoreAfterFailure(record.score, FAILURE_PENALTY), failure);

@@ -2,6 +2,7 @@ import type { Clock } from "../lifetime/clock.js";
 import type { Environment } from "../detection/environment.js";
 import { WakuPeersError } from "../errors.js";
 import { PROTOCOL_NAMES } from "../peers/codecs.js";
+import type { BackoffPolicy } from "../recovery/backoff.js";
 import type { MultiaddrLike } from "../sdk/node-boundary.js";
 import type { PeerCacheStorage, PeerManagerOptions, ProtocolName, Requirements } from "../types.js";
 import type { FieldValue, Issues } from "./schema.js";
@@ -54,6 +55,16 @@ export const DEFAULT_REQUIREMENTS: Readonly<Requirements> = Object.freeze({ ligh
 /** A requirement above this is a typo, not a plan (a light node talks to a handful of service peers). */
 const MAX_REQUIRED_PEERS = 100;
 
+/** A backoff section (see `backoff.ts`); each use writes its own defaults once, here. */
+function backoffSection(defaults: BackoffPolicy) {
+  return object({
+    fastTiersMs: tiers(defaults.fastTiersMs),
+    fastPhaseMs: duration(defaults.fastPhaseMs),
+    slowTiersMs: tiers(defaults.slowTiersMs),
+    jitter: number(defaults.jitter, 0, 1),
+  });
+}
+
 // The one home of every default. The README and doc comments quote these; nothing else restates them.
 const SCHEMA = {
   /** Size of the recent-events ring buffer. */
@@ -64,11 +75,30 @@ const SCHEMA = {
   /** Parallel dials during `reconnect()`: enough to refill the requirements quickly without a dial storm. */
   dialConcurrency: integer(3, 1, 64),
   /**
-   * Liveness pings on connected service peers. A frozen peer keeps its socket open; libp2p's own
-   * connection monitor notices after about 13 s. Worst case here is interval + timeout = 4 s. 2 s
-   * for the answer is Liveblocks' pong figure: a peer slower than that is unusable for chat anyway.
+   * Liveness pings on connected service peers: a frozen peer keeps its socket open, and libp2p's
+   * own connection monitor notices after about 13 s. A round every 500 ms; each peer's timeout
+   * follows its own round trips (the 90th percentile of its last 32, times 3; the first answer
+   * of each connection, which pays for its warm-up, is left out), within 800 ms and
+   * 5 s, so a frozen loopback peer is out within 500 ms + 800 ms + one judging tick (under 1.5 s).
+   * The floor is what a sudden rise in latency needs: a peer measured at loopback speed that
+   * starts answering 300 ms ± 150 ms late (a loaded machine: up to about 500 ms) must not miss its
+   * first slow ping, which is judged on the old, fast round trips. A 300 ms ± 150 ms link gets
+   * about 1.3 s once measured.
    */
-  liveness: toggle({ intervalMs: duration(2_000, 1), timeoutMs: duration(2_000, 1) }),
+  liveness: toggle({
+    intervalMs: duration(500, 1),
+    /** The ceiling, and the timeout until a peer has answered a few pings (nothing measured yet). */
+    timeoutMs: duration(5_000, 1),
+    minTimeoutMs: duration(800, 1),
+    rttPercentile: number(0.9, 0.5, 1),
+    rttFactor: number(3, 1, 100),
+    /**
+     * A judging timer that fires this much past its due time means the app itself was stalled (a
+     * heavy render, a debugger, a throttled tab): the round says nothing about the peers. Timers on
+     * a loaded 2-core machine ran at most about 15 ms late.
+     */
+    stallMs: duration(250, 1),
+  }),
   recovery: toggle({
     /** Dials started per tick: enough to refill 2 + 2 + 1 peers, few enough to never storm. */
     maxDialsPerTick: integer(4, 1, 64),
@@ -83,11 +113,19 @@ const SCHEMA = {
      * 250 ms, 500 ms, then every second. Then up to 30 s so a long outage costs a phone little.
      * Jitter (up to 30 % shorter, never longer) spreads clients.
      */
-    backoff: object({
-      fastTiersMs: tiers([0, 250, 500, 1_000]),
-      fastPhaseMs: duration(60_000),
-      slowTiersMs: tiers([2_000, 5_000, 10_000, 20_000, 30_000]),
-      jitter: number(0.3, 0, 1),
+    backoff: backoffSection({ fastTiersMs: [0, 250, 500, 1_000], fastPhaseMs: 60_000, slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000], jitter: 0.3 }),
+    /**
+     * The requirements are the minimum for `connected`; the redundancy above them (every known
+     * healthy service peer up to `extraPeers` more per required protocol) is what makes the next
+     * loss invisible. The SDK alone re-dials a peer that came back only after its 60 s failed-dial
+     * cooldown; here each missing peer has a cadence of its own: about once a second for the first
+     * minute it is missing (a restart is back within 2 s), then slower and slower (a peer gone for
+     * good costs a dial a minute). At most `maxDialsPerRound` such dials at once: never a storm.
+     */
+    redundancy: toggle({
+      extraPeers: integer(1, 0, 16),
+      maxDialsPerRound: integer(2, 1, 64),
+      backoff: backoffSection({ fastTiersMs: [1_000], fastPhaseMs: 60_000, slowTiersMs: [5_000, 15_000, 30_000, 60_000], jitter: 0.3 }),
     }),
   }),
   peerPolicy: object({
@@ -137,6 +175,7 @@ export const MANAGER_OPTION_KEYS: readonly string[] = Object.freeze(["requiremen
 export type ParsedOptions = FieldValue<typeof readOptions> & { readonly requirements: Readonly<Requirements> };
 export type ParsedLiveness = NonNullable<ParsedOptions["liveness"]>;
 export type ParsedRecovery = NonNullable<ParsedOptions["recovery"]>;
+export type ParsedRedundancy = NonNullable<ParsedRecovery["redundancy"]>;
 export type ParsedPeerPolicy = ParsedOptions["peerPolicy"];
 export type ParsedPeerCache = NonNullable<ParsedOptions["peerCache"]>;
 export type ParsedCanary = NonNullable<ParsedOptions["filterCanary"]>;
@@ -150,7 +189,7 @@ export type ParsedCanary = NonNullable<ParsedOptions["filterCanary"]>;
  *
  * @example
  * const parsed = parseOptions({ liveness: { intervalMs: 1_000 } });
- * parsed.liveness?.timeoutMs; // 2000, the default
+ * parsed.liveness?.minTimeoutMs; // 800, the default
  */
 export function parseOptions(options: CreatePeerManagerOptions = {}): ParsedOptions {
   if (!isObject(options) || Array.isArray(options)) {

@@ -33,3 +33,14 @@ export function closeConnections(runtime: Runtime, peerId: PeerIdLike, reason: s
   }
   runtime.table.touch(peerId.toString());
 }
+
+/**
+ * A peer with no open connection whose last one libp2p is still closing (it keeps a connection up
+ * to 0.5 s after its socket closed). A dial now would only be handed that connection back.
+ */
+export function isStillClosing(runtime: Runtime, id: string): boolean {
+  const record = runtime.table.get(id);
+  if (record === undefined) return false;
+  const connections = runtime.libp2p.getConnections(record.peerId);
+  return connections.length > 0 && connections.every((connection) => connection.status !== "open");
+}

@@ -1,5 +1,6 @@
 import type { Runtime } from "../runtime.js";
-import type { NodeEventMap, NodeEventName } from "../sdk/node-boundary.js";
+import type { ConnectionLike, NodeEventMap, NodeEventName } from "../sdk/node-boundary.js";
+import { watchConnectionClosing } from "../sdk/sdk-internals.js";
 import { protocolLabel } from "./codecs.js";
 import type { PeerRecord } from "./peer-table.js";
 
@@ -8,7 +9,9 @@ import type { PeerRecord } from "./peer-table.js";
  * never touch the store (the table schedules the commit). What is already connected is read at
  * attach, because events fired before it are gone. Peer store reads for peers no event has
  * described yet are batched per microtask: within one burst libp2p's own `peer:update` often
- * arrives with everything, and the read is skipped. Every listener goes with `runtime.signal`.
+ * arrives with everything, and the read is skipped. A connection leaves the counts the moment
+ * libp2p starts closing it (see {@link followClosingConnections}), not half a second later with
+ * `connection:close`. Every listener goes with `runtime.signal`.
  */
 export function watchNode(runtime: Runtime): void {
   const { libp2p, table, signal, lifetime } = runtime;
@@ -19,6 +22,7 @@ export function watchNode(runtime: Runtime): void {
     libp2p.addEventListener(name, handler);
     lifetime.onEnd(() => libp2p.removeEventListener(name, handler));
   };
+  followClosingConnections(runtime, listen);
 
   const noteIfUndescribed = (record: PeerRecord): void => {
     if (isDescribed(record) || record.storeReadPending) return;
@@ -81,6 +85,35 @@ export function watchNode(runtime: Runtime): void {
 
   for (const connection of libp2p.getConnections()) noteIfUndescribed(table.track(connection.remotePeer));
   lifetime.onEnd(() => needsRead.clear());
+}
+
+type Listen = <K extends NodeEventName>(name: K, handler: (event: NodeEventMap[K]) => void) => void;
+
+/**
+ * A killed peer's connection stops being open 50–150 ms after the kill (its socket closes), but
+ * libp2p's `connection:close` comes only after a graceful close with a fixed 500 ms timeout. The
+ * peer table counts open connections only, so all it needs is to look again the moment a
+ * connection starts closing: each connection's close path is hooked (feature-detected, see
+ * `watchConnectionClosing`) from `connection:open`, and at attach for those already open. A hook
+ * goes with its connection's `connection:close`, and every hook with the manager.
+ */
+function followClosingConnections(runtime: Runtime, listen: Listen): void {
+  const hooks = new Map<ConnectionLike, () => void>();
+  const hook = (connection: ConnectionLike): void => {
+    if (hooks.has(connection) || connection.status !== "open") return;
+    const release = watchConnectionClosing(connection, () => runtime.table.touch(connection.remotePeer.toString()));
+    if (release !== undefined) hooks.set(connection, release);
+  };
+  listen("connection:open", (event) => hook(event.detail));
+  listen("connection:close", (event) => {
+    hooks.get(event.detail)?.();
+    hooks.delete(event.detail);
+  });
+  for (const connection of runtime.libp2p.getConnections()) hook(connection);
+  runtime.lifetime.onEnd(() => {
+    for (const release of hooks.values()) release();
+    hooks.clear();
+  });
 }
 
 function isDescribed(record: PeerRecord): boolean {

@@ -13,9 +13,11 @@ import { backoffDelay } from "./backoff.js";
  * - `waiting`: between ticks, a retry is scheduled (backoff);
  * - `offline`: the device says offline: no dials, no retry storm against a dead link;
  * - `paused`: a manual `reconnect()` runs; the loop stands aside;
- * - `gave-up`: the configured give-up time passed; nothing until `resume`.
+ * - `gave-up`: the configured give-up time passed; nothing until `resume`;
+ * - `topping-up`: the requirements are met, the redundancy target is not: a top-up round (dials
+ *   of the missing service peers that are due, each on its own cadence) is in flight or scheduled.
  */
-export type RecoveryPhase = "idle" | "starting" | "dialing" | "waiting" | "offline" | "paused" | "gave-up";
+export type RecoveryPhase = "idle" | "starting" | "dialing" | "waiting" | "offline" | "paused" | "gave-up" | "topping-up";
 
 export interface RecoveryMachineState {
   readonly phase: RecoveryPhase;
@@ -29,6 +31,8 @@ export interface RecoveryMachineState {
   readonly ticking: boolean;
   /** A tick was asked for while one was in flight: run another right after it. */
   readonly rerun: boolean;
+  /** The tick in flight is a top-up round (not an outage's tick). */
+  readonly topUp: boolean;
 }
 
 export type RecoveryInput =
@@ -36,13 +40,16 @@ export type RecoveryInput =
   | { type: "check"; urgent?: boolean; resetBackoff?: boolean }
   /** The timer the machine asked for fired. */
   | { type: "timer" }
-  | { type: "tick-done" }
+  /** A tick ended; after a top-up round, `nextTopUpInMs` is when the next missing peer is due. */
+  | { type: "tick-done"; nextTopUpInMs?: number }
   /** After a give-up: retry from scratch (a manual reconnect, or the requirements met anyway). */
   | { type: "resume" };
 
 export interface RecoveryFacts {
   now: number;
   requirementsMet: boolean;
+  /** The redundancy target above the requirements is met (always, when redundancy is off). */
+  targetMet: boolean;
   online: boolean;
   /** A manual reconnect runs. */
   paused: boolean;
@@ -58,6 +65,8 @@ export type RecoveryEffect =
   | { type: "set-timer"; delayMs: number }
   | { type: "clear-timer" }
   | { type: "start-tick" }
+  /** Dial the missing service peers that are due (the redundancy above the requirements). */
+  | { type: "start-top-up" }
   | { type: "abort-tick" }
   /** Patch of the public recovery slice; `inProgress` here means "the automatic loop is in an outage". */
   | { type: "report"; patch: Partial<RecoveryState> }
@@ -75,9 +84,11 @@ export const INITIAL_RECOVERY: RecoveryMachineState = Object.freeze({
   slowTicks: 0,
   ticking: false,
   rerun: false,
+  topUp: false,
 });
 
 const CLEAR: RecoveryEffect = { type: "clear-timer" };
+const START_TOP_UP: RecoveryEffect = { type: "start-top-up" };
 const ABORT: RecoveryEffect = { type: "abort-tick" };
 const NONE: readonly RecoveryEffect[] = Object.freeze([]);
 const report = (patch: Partial<RecoveryState>): RecoveryEffect => ({ type: "report", patch });
@@ -93,18 +104,25 @@ const stay = (state: RecoveryMachineState): RecoveryTransition => ({ state, effe
  * // state.phase === "dialing"; effects include { type: "start-tick" }
  */
 export function transition(state: RecoveryMachineState, input: RecoveryInput, facts: RecoveryFacts): RecoveryTransition {
-  if (input.type === "tick-done") {
-    const settled = { ...state, ticking: false, rerun: false };
-    return state.phase === "gave-up" ? stay(settled) : check(settled, state.rerun, false, facts);
-  }
+  if (input.type === "tick-done") return tickDone(state, input.nextTopUpInMs, facts);
   if (state.phase === "gave-up") return input.type === "resume" ? stay({ ...INITIAL_RECOVERY, ticking: state.ticking }) : stay(state);
   if (input.type === "check") return check(state, input.urgent === true, input.resetBackoff === true, facts);
   if (input.type === "timer") return onTimer(state, facts);
   return stay(state);
 }
 
+function tickDone(state: RecoveryMachineState, nextTopUpInMs: number | undefined, facts: RecoveryFacts): RecoveryTransition {
+  const settled = { ...state, ticking: false, rerun: false, topUp: false };
+  if (state.phase === "gave-up") return stay(settled);
+  // A top-up round ended and nothing else changed: the next one when the next missing peer is due.
+  if (state.topUp && !state.rerun && state.phase === "topping-up" && redundancyWanted(facts)) {
+    return { state: settled, effects: [{ type: "set-timer", delayMs: Math.max(0, nextTopUpInMs ?? 0) }] };
+  }
+  return check(settled, state.rerun, false, facts);
+}
+
 function check(state: RecoveryMachineState, urgent: boolean, resetBackoff: boolean, facts: RecoveryFacts): RecoveryTransition {
-  if (facts.requirementsMet) return endOutage(state);
+  if (facts.requirementsMet) return keepRedundancy(endOutage(state, facts), facts);
   if (facts.paused) return { state: { ...state, phase: "paused" }, effects: [CLEAR] };
   if (!facts.online) {
     const effects = state.outageStartedAt === undefined ? [CLEAR] : [CLEAR, report({ inProgress: true, nextRetryAt: undefined })];
@@ -128,8 +146,9 @@ function check(state: RecoveryMachineState, urgent: boolean, resetBackoff: boole
 
 function onTimer(state: RecoveryMachineState, facts: RecoveryFacts): RecoveryTransition {
   if (state.phase === "starting") return check({ ...state, phase: "idle" }, true, false, facts);
+  if (state.phase === "topping-up") return state.ticking ? stay(state) : check({ ...state, phase: "idle" }, false, false, facts);
   if (state.phase !== "waiting") return stay(state);
-  if (facts.requirementsMet) return endOutage(state);
+  if (facts.requirementsMet) return keepRedundancy(endOutage(state, facts), facts);
   if (facts.paused) return stay({ ...state, phase: "paused" });
   if (!facts.online) return stay({ ...state, phase: "offline" });
   if (state.ticking) return stay({ ...state, phase: "dialing", rerun: true });
@@ -163,11 +182,41 @@ function scheduleRetry(state: RecoveryMachineState, facts: RecoveryFacts): Recov
   };
 }
 
-function endOutage(state: RecoveryMachineState): RecoveryTransition {
+/**
+ * The requirements are met: the outage (if any) is over and its retry cancelled. A tick in flight
+ * is abandoned only when the redundancy target is met too; otherwise its remaining dials are the
+ * first top-up.
+ */
+function endOutage(state: RecoveryMachineState, facts: RecoveryFacts): RecoveryTransition {
   const hadOutage = state.outageStartedAt !== undefined || state.ticks > 0;
-  if (!hadOutage && !state.ticking && state.phase === "idle") return stay(state); // the hot path: connected, nothing to do
+  const abandon = state.ticking && facts.targetMet;
+  // The hot path: connected, nothing to do (a top-up has its own timer, kept).
+  if (!hadOutage && !abandon && (state.phase === "idle" || state.phase === "topping-up")) return stay(state);
   const effects: RecoveryEffect[] = [CLEAR];
-  if (state.ticking) effects.push(ABORT);
+  if (abandon) effects.push(ABORT);
   if (hadOutage) effects.push(report({ inProgress: false, attempt: 0, nextRetryAt: undefined }));
   return { state: { ...state, phase: "idle", outageStartedAt: undefined, ticks: 0, slowTicks: 0 }, effects };
+}
+
+function redundancyWanted(facts: RecoveryFacts): boolean {
+  return facts.requirementsMet && !facts.targetMet && facts.online && !facts.paused;
+}
+
+/**
+ * Requirements met: keep topping up towards the redundancy target. A round starts at once after a
+ * change (usually a peer lost: it is due now), unless one is in flight; its end schedules the
+ * next. No top-up while offline, during a manual reconnect, or while the SDK makes its first dials.
+ */
+function keepRedundancy({ state, effects }: RecoveryTransition, facts: RecoveryFacts): RecoveryTransition {
+  if (!redundancyWanted(facts)) {
+    if (state.phase !== "topping-up") return { state, effects };
+    const stop: RecoveryEffect[] = state.ticking && state.topUp ? [CLEAR, ABORT] : [CLEAR];
+    return { state: { ...state, phase: "idle" }, effects: [...effects, ...stop] };
+  }
+  if (state.ticking) return { state: state.topUp ? { ...state, phase: "topping-up" } : state, effects };
+  if (facts.now < facts.startupUntil) {
+    if (state.phase === "topping-up") return { state, effects };
+    return { state: { ...state, phase: "topping-up" }, effects: [...effects, { type: "set-timer", delayMs: facts.startupUntil - facts.now }] };
+  }
+  return { state: { ...state, phase: "topping-up", ticking: true, topUp: true }, effects: [...effects, CLEAR, START_TOP_UP] };
 }

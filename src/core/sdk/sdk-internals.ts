@@ -124,6 +124,92 @@ export function wrapMethod(target: Methods | undefined, key: string, wrap: (orig
   return true;
 }
 
+/**
+ * Calls `closing` as soon as libp2p starts closing `connection`, with `status` already `closing`.
+ * libp2p 2.8 has no event for it: when the socket closes (a killed peer's reset, the remote's
+ * close), the websocket transport sets `timeline.close`, and libp2p's upgrader answers that by
+ * calling `connection.close()` — a graceful close bounded by a fixed 500 ms, and only after it
+ * `connection:close` fires. The muxer (mplex) just ends its own source when the socket's ends and
+ * leaves its streams open until that close, and a browser WebSocket reports only the same `close`
+ * event. So the seam is the connection's own `close` method, wrapped on the instance (also how
+ * our and the SDK's hang-ups begin). `abort()` needs no hook: it closes at once and libp2p fires
+ * `connection:close` synchronously. Returns a release that puts the method back, or `undefined`
+ * when the connection has no `close` method we can wrap (then `connection:close` is all there is).
+ */
+export function watchConnectionClosing(connection: unknown, closing: () => void): (() => void) | undefined {
+  const target = isObject(connection) ? (connection as Methods) : undefined;
+  const original = read(target, "close");
+  if (target === undefined || typeof original !== "function") return undefined;
+  const replacement = function (this: unknown, ...args: unknown[]): unknown {
+    const result = (original as AnyFunction).apply(this, args);
+    try {
+      closing();
+    } catch {
+      // Our bookkeeping must never break libp2p's close.
+    }
+    return result;
+  };
+  const own = Object.hasOwn(target, "close");
+  try {
+    target.close = replacement;
+  } catch {
+    return undefined;
+  }
+  if (target.close !== replacement) return undefined;
+  return () => {
+    if (target.close !== replacement) return;
+    if (own) target.close = original;
+    else delete target.close;
+  };
+}
+
+/**
+ * One more outbound stream allowed for `protocol` on each connection while `lifetime` lasts
+ * (`libp2p.components.registrar`'s handler options; put back when it ends). For ping this is not
+ * a nicety: the SDK keeps libp2p's limit of one outbound ping stream per connection, and libp2p's
+ * connection monitor aborts a connection whose ping fails — also when it fails only because our
+ * liveness ping holds that one stream. On a 300 ms link our ping holds it almost half the time.
+ * Returns whether the allowance was found and raised.
+ */
+export function reserveOutboundStream(libp2p: unknown, protocol: string, lifetime: Lifetime): boolean {
+  const registrar = read(read(libp2p, "components"), "registrar");
+  const getHandler = read(registrar, "getHandler");
+  if (typeof getHandler !== "function" || lifetime.ended) return false;
+  let options: unknown;
+  try {
+    options = read((getHandler as AnyFunction).call(registrar, protocol), "options");
+  } catch {
+    return false; // no handler for the protocol
+  }
+  const allowed = read(options, "maxOutboundStreams");
+  if (!isObject(options) || typeof allowed !== "number") return false;
+  const writable = options as Methods;
+  writable.maxOutboundStreams = allowed + 1;
+  lifetime.onEnd(() => {
+    const now = writable.maxOutboundStreams;
+    if (typeof now === "number" && now > 1) writable.maxOutboundStreams = now - 1;
+  });
+  return true;
+}
+
+/**
+ * Stops libp2p's connection monitor from aborting a connection whose monitor ping failed, while
+ * `lifetime` lasts (put back when it ends). Its ping timeout is a timer that, after a stall of the
+ * app's own event loop (a long task, a debugger), fires before the answer waiting in the socket is
+ * read: it cuts healthy peers for the app's pause. Our liveness judges instead, and discards a
+ * stalled round. Feature-detected (`libp2p.components.connectionMonitor`); returns whether it applied.
+ */
+export function holdMonitorAborts(libp2p: unknown, lifetime: Lifetime): boolean {
+  const monitor = read(read(libp2p, "components"), "connectionMonitor");
+  if (!isObject(monitor) || read(monitor, "abortConnectionOnPingFailure") !== true || lifetime.ended) return false;
+  const writable = monitor as Methods;
+  writable.abortConnectionOnPingFailure = false;
+  lifetime.onEnd(() => {
+    writable.abortConnectionOnPingFailure = true;
+  });
+  return true;
+}
+
 /** `value[key]`, or `undefined` when `value` is not an object or the read throws (a proxy, a getter). */
 export function read(value: unknown, key: string): unknown {
   if (!isObject(value)) return undefined;

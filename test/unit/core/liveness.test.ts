@@ -1,11 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ManualEnvironment, PeerIdLike } from "../../../src/core/index.js";
-import { manualEnvironment } from "../../../src/core/index.js";
+import { DEFAULT_OPTIONS, manualEnvironment } from "../../../src/core/index.js";
 import type { FakeNode } from "../_harness.js";
 import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
-type Behaviour = { kind: "answer"; rttMs: number } | { kind: "silent" } | { kind: "error"; name: string };
+type Behaviour =
+  | { kind: "answer"; rttMs: number }
+  /** Answers after a delay drawn uniformly from [minMs, maxMs] (a link with jitter). */
+  | { kind: "jitter"; minMs: number; maxMs: number }
+  | { kind: "silent" }
+  | { kind: "error"; name: string };
 
 /** libp2p's ping service, scripted per peer; it records who was pinged and never dials. */
 function installPing(fake: FakeNode) {
@@ -22,11 +27,22 @@ function installPing(fake: FakeNode) {
         if (options?.signal?.aborted) return abort();
         options?.signal?.addEventListener("abort", abort, { once: true });
         if (script.kind === "answer") setTimeout(() => resolve(script.rttMs), script.rttMs);
+        if (script.kind === "jitter") {
+          const rttMs = Math.round(script.minMs + jitterDraw() * (script.maxMs - script.minMs));
+          setTimeout(() => resolve(rttMs), rttMs);
+        }
         if (script.kind === "error") setTimeout(() => reject(Object.assign(new Error(script.name), { name: script.name })), 1);
       });
     },
   };
   return { behaviour, pinged };
+}
+
+/** A fixed pseudo-random sequence, so a jittery run is the same run every time. */
+let seed = 1;
+function jitterDraw(): number {
+  seed = (seed * 16_807) % 2_147_483_647;
+  return seed / 2_147_483_647;
 }
 
 let environment: ManualEnvironment;
@@ -43,26 +59,97 @@ function threePeers(): FakeNode {
   return fake;
 }
 
+/** Shipped defaults, read from the one place they are written. */
+const LIVENESS = DEFAULT_OPTIONS.liveness!;
+
 describe("liveness pings", () => {
-  it("drop a frozen peer within interval + timeout (4 s with the shipped defaults) and blame it", async () => {
+  it("drop a frozen loopback peer within interval + the timeout floor (under 1.5 s with the shipped defaults) and blame it", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
     const manager = await start(fake);
-    // The worst moment to freeze: just after B answered a round (rounds start every 2 s).
-    await vi.advanceTimersByTimeAsync(2_010);
+    // A few rounds of 7 ms answers: each peer's timeout is now the floor.
+    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 10);
+    // The worst moment to freeze: just after B answered a round.
     ping.behaviour.set("B", { kind: "silent" });
     const frozenAt = Date.now();
-    await vi.advanceTimersByTimeAsync(3_989);
+    const worstCase = LIVENESS.intervalMs + LIVENESS.minTimeoutMs;
+    await vi.advanceTimersByTimeAsync(worstCase - 20);
     expect(manager.store.getState().peers.B?.connected).toBe(true);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(20);
     const state = manager.store.getState();
-    expect(Date.now() - frozenAt).toBeLessThanOrEqual(4_000);
+    expect(Date.now() - frozenAt).toBeLessThan(1_500);
     expect(state.peers.B?.connected).toBe(false);
     expect(state.health.lightPush.connected).toBe(2);
     expect(state.peers.B?.score).toBe(80);
-    expect(state.peers.B?.lastFailure).toMatchObject({ protocol: "ping", reason: "no ping answer within 2000 ms" });
+    expect(state.peers.B?.lastFailure).toMatchObject({ protocol: "ping", reason: `no ping answer within ${LIVENESS.minTimeoutMs} ms` });
     expect(state.events.some((event) => event.type === "peer:liveness-failed" && event.peerId === "B")).toBe(true);
     expect(state.peers.A?.connected).toBe(true);
+  });
+
+  it("never drop a healthy peer behind 300 ms of latency with jitter: its timeout follows its round trips", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "jitter", minMs: 150, maxMs: 450 });
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    const state = manager.store.getState();
+    expect(state.events.filter((event) => event.type === "peer:liveness-failed")).toEqual([]);
+    expect(Object.values(state.peers).every((peer) => peer.connected)).toBe(true);
+    // …and such a peer frozen is still dropped, within interval + 3 × its slowest recent answer.
+    ping.behaviour.set("B", { kind: "silent" });
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + 3 * 450 + 10);
+    expect(manager.store.getState().peers.B?.connected).toBe(false);
+  });
+
+  it("leave a connection's slow first answer (its warm-up) out of the timeout: a peer frozen soon after connecting is still out fast", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("B", { kind: "answer", rttMs: 1_500 }); // the first ping of a fresh connection, on a busy machine
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + 1_400); // that answer is on its way
+    ping.behaviour.set("B", { kind: "answer", rttMs: 7 });
+    await vi.advanceTimersByTimeAsync(3 * LIVENESS.intervalMs); // two fast answers: the floor applies
+    ping.behaviour.set("B", { kind: "silent" });
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + LIVENESS.minTimeoutMs + 10);
+    expect(manager.store.getState().peers.B?.connected).toBe(false);
+  });
+
+  it("keep libp2p's connection monitor from aborting connections while they run (it blames the app's own stalls), and give it back on stop", async () => {
+    const fake = threePeers();
+    installPing(fake);
+    const monitor = { abortConnectionOnPingFailure: true };
+    Object.assign(fake.libp2p.components, { connectionMonitor: monitor });
+    const manager = await start(fake);
+    expect(monitor.abortConnectionOnPingFailure).toBe(false);
+    manager.stop();
+    expect(monitor.abortConnectionOnPingFailure).toBe(true);
+  });
+
+  it("give a peer with nothing measured yet the ceiling", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("B", { kind: "silent" });
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + LIVENESS.timeoutMs - 10);
+    expect(manager.store.getState().peers.B?.connected).toBe(true);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(manager.store.getState().peers.B?.connected).toBe(false);
+  });
+
+  it("discard a round the app's own stall spoiled, blame nobody, and check again at once", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 2); // a round is in flight: its answers are due at +7 ms
+    const before = ping.pinged.length;
+    // A 6 s long task: the wall clock jumps, every timer of the round fires late at once.
+    vi.setSystemTime(Date.now() + 6_000);
+    await vi.advanceTimersByTimeAsync(10);
+    const state = manager.store.getState();
+    expect(state.events.filter((event) => event.type === "peer:liveness-failed")).toEqual([]);
+    expect(state.events.some((event) => event.type === "stall")).toBe(true);
+    expect(Object.values(state.peers).every((peer) => peer.connected && peer.score === 100)).toBe(true);
+    expect(ping.pinged.length - before).toBe(3); // checked again at once, not an interval later
   });
 
   it("record the measured round trip in the peer table, fresher than libp2p's own figure", async () => {
@@ -72,7 +159,7 @@ describe("liveness pings", () => {
     ping.behaviour.set("A", { kind: "answer", rttMs: 12 });
     const manager = await start(fake);
     expect(manager.store.getState().peers.A?.rttMs).toBe(500);
-    await vi.advanceTimersByTimeAsync(2_012);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + 12);
     expect(manager.store.getState().peers.A?.rttMs).toBe(12);
   });
 
@@ -83,7 +170,7 @@ describe("liveness pings", () => {
     const ping = installPing(fake);
     await start(fake);
     fake.disconnectPeer("C");
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs);
     expect(ping.pinged.sort()).toEqual(["A", "B"]);
   });
 
@@ -92,7 +179,7 @@ describe("liveness pings", () => {
     const ping = installPing(fake);
     for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
     const manager = await start(fake);
-    await vi.advanceTimersByTimeAsync(4_000);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + LIVENESS.timeoutMs + 10);
     const state = manager.store.getState();
     expect(state.status).toBe("reconnecting");
     expect(Object.values(state.peers).map((peer) => peer.score)).toEqual([100, 100, 100]);
@@ -104,7 +191,7 @@ describe("liveness pings", () => {
     ping.behaviour.set("B", { kind: "silent" });
     const manager = await start(fake);
     environment.setOnline(false);
-    await vi.advanceTimersByTimeAsync(4_000);
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + LIVENESS.timeoutMs + 10);
     expect(manager.store.getState().peers.B).toMatchObject({ connected: false, score: 100 });
   });
 
@@ -135,7 +222,7 @@ describe("liveness pings", () => {
     const ping = installPing(fake);
     ping.behaviour.set("A", { kind: "silent" });
     const manager = await start(fake, { liveness: { intervalMs: 500, timeoutMs: 300 } });
-    await vi.advanceTimersByTimeAsync(800);
+    await vi.advanceTimersByTimeAsync(801);
     expect(manager.store.getState().peers.A?.connected).toBe(false);
 
     const quiet = threePeers();
@@ -150,7 +237,7 @@ describe("liveness pings", () => {
     const ping = installPing(fake);
     ping.behaviour.set("A", { kind: "silent" });
     const manager = await start(fake);
-    await vi.advanceTimersByTimeAsync(2_050); // B and C answered; A's ping is in flight
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs + 50); // B and C answered; A's ping is in flight
     manager.stop();
     await settle();
     expect(vi.getTimerCount()).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 
 import type { CreatePeerManagerOptions, Environment, WakuPeersError } from "../../../src/core/index.js";
-import { manualEnvironment } from "../../../src/core/index.js";
+import { DEFAULT_OPTIONS, manualEnvironment } from "../../../src/core/index.js";
 import { parseOptions } from "../../../src/core/internal.js";
 import { createFakeNode, FULL, managerHarness, settle, thrownBy } from "../_harness.js";
 
@@ -87,7 +87,7 @@ describe("misuse of the options is refused at once, with every issue listed", ()
     const inherited = Object.create({ maxEvents: -1, liveness: false }) as CreatePeerManagerOptions;
     const parsed = parseOptions(inherited);
     expect(parsed.maxEvents).toBe(50);
-    expect(parsed.liveness).toEqual({ intervalMs: 2_000, timeoutMs: 2_000 });
+    expect(parsed.liveness).toEqual(DEFAULT_OPTIONS.liveness);
   });
 });
 

@@ -71,11 +71,17 @@ describe("manager options", () => {
 describe("detection, recovery and policy options", () => {
   it("ship defaults that meet the issue's goals", () => {
     const resolved = parseOptions({ peerCache: { storage: { getItem: () => null, setItem: () => {} } } });
-    expect(resolved.liveness).toEqual({ intervalMs: 2_000, timeoutMs: 2_000 });
-    // A frozen peer is noticed within interval + timeout.
-    expect(resolved.liveness!.intervalMs + resolved.liveness!.timeoutMs).toBeLessThan(5_000);
+    expect(resolved.liveness).toEqual({ intervalMs: 500, timeoutMs: 5_000, minTimeoutMs: 800, rttPercentile: 0.9, rttFactor: 3, stallMs: 250 });
+    // A frozen loopback peer (round trips of a few ms: the floor applies) is out within interval + floor < 1.5 s.
+    expect(resolved.liveness!.intervalMs + resolved.liveness!.minTimeoutMs).toBeLessThan(1_500);
     expect(resolved.recovery).toMatchObject({ maxDialsPerTick: 4, dialTimeoutMs: 5_000, startupDelayMs: 2_000, giveUpAfterMs: undefined });
     expect(resolved.recovery!.backoff).toEqual({ fastTiersMs: [0, 250, 500, 1_000], fastPhaseMs: 60_000, slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000], jitter: 0.3 });
+    // A restarted spare is re-dialed within about a second for the first minute it is missing.
+    expect(resolved.recovery!.redundancy).toEqual({
+      extraPeers: 1,
+      maxDialsPerRound: 2,
+      backoff: { fastTiersMs: [1_000], fastPhaseMs: 60_000, slowTiersMs: [5_000, 15_000, 30_000, 60_000], jitter: 0.3 },
+    });
     expect(resolved.peerPolicy).toEqual({ maxBootstrapServicePeers: 1, replaceBelowScore: 50, quarantineMs: 120_000 });
     expect(resolved.peerCache).toMatchObject({ key: "waku-peers:peer-cache:v1", maxPeers: 20 });
     expect(resolved.filterCanary).toEqual({ intervalMs: 30_000, firstDelayMs: 5_000, timeoutMs: 3_000 });
@@ -85,12 +91,13 @@ describe("detection, recovery and policy options", () => {
   it("turn features off with false", () => {
     const resolved = parseOptions({ liveness: false, recovery: false, peerCache: false, filterCanary: false });
     expect([resolved.liveness, resolved.recovery, resolved.peerCache, resolved.filterCanary]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(parseOptions({ recovery: { redundancy: false } }).recovery?.redundancy).toBeUndefined();
   });
 
   it("refuse bad values, naming every one", () => {
     const error = thrownBy(() =>
       parseOptions({
-        liveness: { intervalMs: 0, timeoutMs: -1 },
+        liveness: { intervalMs: 0, timeoutMs: -1, rttPercentile: 0.2 },
         recovery: { maxDialsPerTick: 0, backoff: { jitter: 2, fastTiersMs: [] }, giveUpAfterMs: Number.NaN },
         peerPolicy: { replaceBelowScore: 101 },
         peerCache: { storage: {} as never, key: "" },
@@ -103,6 +110,7 @@ describe("detection, recovery and policy options", () => {
     expect(error.issues).toEqual([
       "liveness.intervalMs must be a duration in ms from 1 to 2147483647, got 0",
       "liveness.timeoutMs must be a duration in ms from 1 to 2147483647, got -1",
+      "liveness.rttPercentile must be a number from 0.5 to 1, got 0.2",
       "recovery.maxDialsPerTick must be an integer from 1 to 64, got 0",
       "recovery.giveUpAfterMs must be a duration in ms from 0 to 2147483647, got NaN",
       "recovery.backoff.fastTiersMs must be a list of 1 to 32 durations in ms from 0 to 2147483647, got an array",

@@ -10,6 +10,7 @@ const NOW = 10_000;
 const facts = (patch: Partial<RecoveryFacts> = {}): RecoveryFacts => ({
   now: NOW,
   requirementsMet: false,
+  targetMet: true,
   online: true,
   paused: false,
   startupUntil: 0,
@@ -104,6 +105,58 @@ const rows: Row[] = [
   { name: "given up: checks change nothing", from: state({ phase: "gave-up", outageStartedAt: 0, ticks: 9 }), input: URGENT, phase: "gave-up", effects: [] },
   { name: "given up: resume starts over", from: state({ phase: "gave-up", outageStartedAt: 0, ticks: 9 }), input: { type: "resume" }, phase: "idle", effects: [], expect: { ticks: 0, outageStartedAt: undefined } },
   { name: "a stale timer (after the outage ended) does nothing", from: INITIAL_RECOVERY, input: { type: "timer" }, phase: "idle", effects: [] },
+  // The redundancy above the requirements (top-up rounds).
+  {
+    name: "connected below the redundancy target: a top-up round at once", from: INITIAL_RECOVERY, input: CHECK, facts: { requirementsMet: true, targetMet: false },
+    phase: "topping-up", effects: ["clear-timer", "start-top-up"], expect: { ticking: true, topUp: true },
+  },
+  {
+    name: "during the startup delay the top-up waits for the SDK's own first dials", from: INITIAL_RECOVERY, input: CHECK,
+    facts: { requirementsMet: true, targetMet: false, startupUntil: NOW + 1_500 }, phase: "topping-up", effects: ["set-timer"], delayMs: 1_500,
+  },
+  {
+    name: "a top-up round done: the next one when the next missing peer is due", from: state({ phase: "topping-up", ticking: true, topUp: true }),
+    input: { type: "tick-done", nextTopUpInMs: 800 }, facts: { requirementsMet: true, targetMet: false }, phase: "topping-up", effects: ["set-timer"], delayMs: 800,
+    expect: { ticking: false, topUp: false },
+  },
+  {
+    name: "the top-up timer fires: the next round", from: state({ phase: "topping-up" }), input: { type: "timer" }, facts: { requirementsMet: true, targetMet: false },
+    phase: "topping-up", effects: ["clear-timer", "start-top-up"],
+  },
+  {
+    name: "a change while a top-up round is scheduled (a peer lost): a round at once", from: state({ phase: "topping-up" }), input: CHECK,
+    facts: { requirementsMet: true, targetMet: false }, phase: "topping-up", effects: ["clear-timer", "start-top-up"],
+  },
+  {
+    name: "a change during a top-up round: its end decides", from: state({ phase: "topping-up", ticking: true, topUp: true }), input: CHECK,
+    facts: { requirementsMet: true, targetMet: false }, phase: "topping-up", effects: [],
+  },
+  { name: "the target is met: the top-up is over", from: state({ phase: "topping-up" }), input: CHECK, facts: { requirementsMet: true }, phase: "idle", effects: ["clear-timer"] },
+  {
+    name: "the target is met during a top-up round: its dials are abandoned", from: state({ phase: "topping-up", ticking: true, topUp: true }), input: CHECK,
+    facts: { requirementsMet: true }, phase: "idle", effects: ["clear-timer", "abort-tick"],
+  },
+  {
+    name: "a manual reconnect stops the top-up", from: state({ phase: "topping-up", ticking: true, topUp: true }), input: CHECK,
+    facts: { requirementsMet: true, targetMet: false, paused: true }, phase: "idle", effects: ["clear-timer", "abort-tick"],
+  },
+  {
+    name: "offline: no top-up", from: state({ phase: "topping-up" }), input: CHECK, facts: { requirementsMet: true, targetMet: false, online: false },
+    phase: "idle", effects: ["clear-timer"],
+  },
+  {
+    name: "the requirements met mid-tick, the target not: the outage ends, the tick's remaining dials go on",
+    from: state({ phase: "dialing", ticking: true, outageStartedAt: NOW, ticks: 1 }), input: CHECK, facts: { requirementsMet: true, targetMet: false },
+    phase: "idle", effects: ["clear-timer", "report"], expect: { ticking: true, outageStartedAt: undefined },
+  },
+  {
+    name: "that tick done: a top-up round follows", from: state({ ticking: true }), input: { type: "tick-done" }, facts: { requirementsMet: true, targetMet: false },
+    phase: "topping-up", effects: ["clear-timer", "start-top-up"],
+  },
+  {
+    name: "a loss during a top-up round: an outage tick right after it", from: state({ phase: "topping-up", ticking: true, topUp: true }), input: URGENT,
+    phase: "dialing", effects: [], expect: { rerun: true, outageStartedAt: NOW },
+  },
 ];
 
 describe("the recovery machine", () => {

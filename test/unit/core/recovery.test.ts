@@ -96,18 +96,29 @@ describe("automatic recovery", () => {
     expect(dialsSince(fake, again).length).toBeGreaterThan(0);
   });
 
-  it("a failed dial moves on to the next candidate, and the tick stops once the requirements are met", async () => {
+  it("a failed dial moves on to the next candidate, and the tick stops once the redundancy target is met", async () => {
+    const fake = connectedWithSpares(["C", "D", "E", "F"]);
+    fake.scriptDial("C", "fail", { delayMs: 10 });
+    for (const id of ["D", "E", "F"]) fake.scriptDial(id, "ok", { delayMs: 10 });
+    const manager = await start(fake, { dialConcurrency: 1 });
+    fake.disconnectPeer("A");
+    await vi.advanceTimersByTimeAsync(50);
+    // Non-bootstrap peers in (injected) order; D met the 2/2/1 requirements, E the 3/3/2 target.
+    expect(fake.dials).toEqual(["A", "C", "D", "E"]);
+    expect(manager.store.getState().status).toBe("connected");
+    expect(manager.store.getState().events.filter((event) => event.type === "peer:dial-failed").map((event) => event.peerId)).toEqual(["A", "C"]);
+  });
+
+  it("without redundancy, the tick stops once the requirements are met", async () => {
     const fake = connectedWithSpares(["C", "D", "E"]);
     fake.scriptDial("C", "fail", { delayMs: 10 });
     fake.scriptDial("D", "ok", { delayMs: 10 });
     fake.scriptDial("E", "ok", { delayMs: 10 });
-    const manager = await start(fake, { dialConcurrency: 1 });
+    const manager = await start(fake, { dialConcurrency: 1, recovery: { redundancy: false } });
     fake.disconnectPeer("A");
     await vi.advanceTimersByTimeAsync(50);
-    // Non-bootstrap peers in (injected) order; A, just lost, failed too and went last.
     expect(fake.dials).toEqual(["A", "C", "D"]);
     expect(manager.store.getState().status).toBe("connected");
-    expect(manager.store.getState().events.filter((event) => event.type === "peer:dial-failed").map((event) => event.peerId)).toEqual(["A", "C"]);
   });
 
   it("never dials while the device says offline, and checks the moment it says online", async () => {
