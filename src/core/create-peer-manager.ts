@@ -66,9 +66,10 @@ export function createPeerManager(node: WakuNodeLike, options?: CreatePeerManage
     active = loaded.startActiveParts(runtime);
     for (const args of pendingReports.splice(0)) active.report(...args);
   };
+  let simulateOffline: (offline: boolean) => void;
   try {
     watchNode(runtime);
-    followEnvironment(runtime);
+    simulateOffline = followEnvironment(runtime);
     if (activeParts.loaded !== undefined) start(activeParts.loaded);
     else activeParts.load().then(start).catch((error: unknown) => runtime.fail("UNEXPECTED", `the peer manager's parts could not start: ${errorMessage(error)}`));
     runtime.commitNow();
@@ -83,6 +84,7 @@ export function createPeerManager(node: WakuNodeLike, options?: CreatePeerManage
     reportFailure: (peerId, protocol, reason) => report(checkedPeer(peerId), checkedProtocol(protocol), false, reason),
     reportSuccess: (peerId, protocol) => report(checkedPeer(peerId), checkedProtocol(protocol), true),
     onLostConnection: (listener) => (runtime.signal.aborted ? () => {} : runtime.lostListeners.add(listener)),
+    simulateOffline: (offline) => simulateOffline(offline === true),
     stop: () => runtime.stop(),
   };
 }
