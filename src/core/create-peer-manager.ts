@@ -98,12 +98,14 @@ async function whenStarted(runtime: Runtime, active: () => ActiveParts | undefin
   return { ok: false, status: runtime.store.getState().status, durationMs: 0, dialed: 0, error };
 }
 
-function checkedPeer(peerId: unknown): string {
+/** `reportFailure` / `reportSuccess`'s peer id check (also the mock manager's, in waku-peers/testing). */
+export function checkedPeer(peerId: unknown): string {
   if (typeof peerId === "string") return peerId;
   throw new WakuPeersError("INVALID_ARGUMENT", [`peerId must be a peer id string, got ${typeof peerId}`]);
 }
 
-function checkedProtocol(protocol: unknown): ProtocolName {
+/** `reportFailure` / `reportSuccess`'s protocol check. */
+export function checkedProtocol(protocol: unknown): ProtocolName {
   if (PROTOCOL_NAMES.includes(protocol as ProtocolName)) return protocol as ProtocolName;
   throw new WakuPeersError("INVALID_ARGUMENT", [`protocol must be one of ${PROTOCOL_NAMES.join(", ")}, got ${String(protocol)}`]);
 }
