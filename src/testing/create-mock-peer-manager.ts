@@ -172,7 +172,9 @@ function initialState(initial: Partial<WakuPeersState>, requirements: Readonly<R
   const peers = initial.peers ?? (simplyConnected ? Object.freeze(peersMeeting(requirements, now)) : idle.peers);
   const health = initial.health ?? healthOfPeers(peers, requirements);
   const wasConnected = initial.status !== undefined && !["idle", "connecting"].includes(initial.status);
-  return { ...idle, firstConnectedAt: wasConnected ? now : undefined, ...initial, peers, health };
+  // A real manager logs every status it takes, its first one too.
+  const events = initial.status === undefined || initial.status === "idle" ? idle.events : Object.freeze([{ at: now, type: "status" as const, detail: initial.status }]);
+  return { ...idle, firstConnectedAt: wasConnected ? now : undefined, events, ...initial, peers, health };
 }
 
 /** The setters and the lose / restore / fail stories, over one runtime. */

@@ -33,7 +33,7 @@ describe("createMockPeerManager", () => {
     expect(manager.store.getState().health.overall).toBe("degraded");
     manager.setHealth({ filter: 0, lightPush: 0 });
     expect(manager.store.getState().health).toMatchObject({ overall: "unhealthy", store: { connected: 0 } });
-    expect(manager.store.getState().events.map((event) => event.type)).toEqual(["peer:connected", "peer:connected", "peer:disconnected"]);
+    expect(manager.store.getState().events.map((event) => event.type)).toEqual(["status", "peer:connected", "peer:connected", "peer:disconnected"]);
   });
 
   it("the hooks under MockWakuPeersProvider read the mock exactly as they read a real manager", () => {
