@@ -6,7 +6,7 @@
 
 import type { ReactElement } from "react";
 
-import { LazyDevtools, LazyDevtoolsPanel } from "./lazy.js";
+import { lazyDevtools } from "./lazy.js";
 import type { WakuPeersDevtoolsPanelProps, WakuPeersDevtoolsProps } from "./types.js";
 
 export type { DevtoolsNode, WakuPeersDevtoolsPanelProps, WakuPeersDevtoolsProps } from "./types.js";
@@ -17,6 +17,13 @@ export type { UseReduxDevtoolsParameters } from "./use-redux-devtools.js";
 export type { DevtoolsAction } from "./describe-changes.js";
 
 const renderNothing = (): null => null;
+
+// In a production build this whole branch is dropped at compile time, its `import()` calls with
+// it: no chunk of the UI is even emitted.
+const components =
+  process.env.NODE_ENV === "production"
+    ? undefined
+    : lazyDevtools({ floating: () => import("./ui/floating.js"), panel: () => import("./ui/panel.js") });
 
 /**
  * A floating, collapsible panel for development: the status timeline, per-protocol counts against
@@ -33,8 +40,7 @@ const renderNothing = (): null => null;
  *   <WakuPeersDevtools initialIsOpen={false} position="bottom-right" />
  * </WakuPeersProvider>
  */
-export const WakuPeersDevtools: (props: WakuPeersDevtoolsProps) => ReactElement | null =
-  process.env.NODE_ENV === "production" ? renderNothing : LazyDevtools;
+export const WakuPeersDevtools: (props: WakuPeersDevtoolsProps) => ReactElement | null = components?.WakuPeersDevtools ?? renderNothing;
 
 /**
  * The same panel in the page's flow (no floating button): for a debug page, or beside your own
@@ -46,4 +52,4 @@ export const WakuPeersDevtools: (props: WakuPeersDevtoolsProps) => ReactElement 
  * </section>
  */
 export const WakuPeersDevtoolsPanel: (props: WakuPeersDevtoolsPanelProps) => ReactElement | null =
-  process.env.NODE_ENV === "production" ? renderNothing : LazyDevtoolsPanel;
+  components?.WakuPeersDevtoolsPanel ?? renderNothing;

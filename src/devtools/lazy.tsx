@@ -1,37 +1,40 @@
 "use client";
-import { lazy, Suspense, type ReactElement } from "react";
+import { lazy, Suspense, type ComponentType, type ReactElement } from "react";
 
 import type { WakuPeersDevtoolsPanelProps, WakuPeersDevtoolsProps } from "./types.js";
 
-// The UI is a chunk of its own, fetched when the devtools first mount: an app's main bundle
-// carries only these two loaders (and none of it in production, see index.ts).
-const Floating = lazy(() => import("./ui/floating.js").then((module) => ({ default: module.FloatingDevtools })));
-const Embedded = lazy(() => import("./ui/panel.js").then((module) => ({ default: module.DevtoolsPanel })));
+/** How an entry fetches the UI chunks: the `import()` calls stay in the entry, where a production build can drop them. */
+export interface DevtoolsChunks {
+  floating(): Promise<{ FloatingDevtools: ComponentType<WakuPeersDevtoolsProps> }>;
+  panel(): Promise<{ DevtoolsPanel: ComponentType<WakuPeersDevtoolsPanelProps> }>;
+}
 
-/**
- * The floating devtools (see `WakuPeersDevtools` in "waku-peers/devtools"), loaded on mount.
- *
- * @example
- * <WakuPeersDevtools initialIsOpen position="bottom-left" />
- */
-export function LazyDevtools(props: WakuPeersDevtoolsProps): ReactElement {
-  return (
-    <Suspense fallback={null}>
-      <Floating {...props} />
-    </Suspense>
-  );
+export interface DevtoolsComponents {
+  WakuPeersDevtools(props: WakuPeersDevtoolsProps): ReactElement;
+  WakuPeersDevtoolsPanel(props: WakuPeersDevtoolsPanelProps): ReactElement;
 }
 
 /**
- * The devtools panel in the page's flow (see `WakuPeersDevtoolsPanel`), loaded on mount.
+ * The two devtools components over chunks fetched when they first mount: an app's first bundle
+ * carries only these loaders. Bundlers emit a chunk for every `import()` they see, even one in
+ * code nothing calls — so the gated entry calls this only in a branch a production build removes.
  *
  * @example
- * <WakuPeersDevtoolsPanel manager={manager} node={node} />
+ * const { WakuPeersDevtools } = lazyDevtools({ floating: () => import("./ui/floating.js"), panel: () => import("./ui/panel.js") });
  */
-export function LazyDevtoolsPanel(props: WakuPeersDevtoolsPanelProps): ReactElement {
-  return (
-    <Suspense fallback={null}>
-      <Embedded {...props} />
-    </Suspense>
-  );
+export function lazyDevtools(chunks: DevtoolsChunks): DevtoolsComponents {
+  const Floating = lazy(() => chunks.floating().then((module) => ({ default: module.FloatingDevtools })));
+  const Panel = lazy(() => chunks.panel().then((module) => ({ default: module.DevtoolsPanel })));
+  return {
+    WakuPeersDevtools: (props) => (
+      <Suspense fallback={null}>
+        <Floating {...props} />
+      </Suspense>
+    ),
+    WakuPeersDevtoolsPanel: (props) => (
+      <Suspense fallback={null}>
+        <Panel {...props} />
+      </Suspense>
+    ),
+  };
 }

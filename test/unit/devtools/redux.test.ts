@@ -6,7 +6,7 @@ import { createMockPeerManager } from "../../../src/testing/index.js";
 
 function fakeExtension() {
   const sent: { type: string }[] = [];
-  const connection = { init: vi.fn(), send: vi.fn((action: { type: string }) => void sent.push(action)), unsubscribe: vi.fn(), subscribe: vi.fn() };
+  const connection = { init: vi.fn(), send: vi.fn((action: { type: string }, _state: unknown) => void sent.push(action)), unsubscribe: vi.fn(), subscribe: vi.fn() };
   const extension: ReduxDevtoolsExtension & { connect: ReturnType<typeof vi.fn> } = { connect: vi.fn(() => connection) };
   return { extension, connection, types: () => sent.map((action) => action.type) };
 }
