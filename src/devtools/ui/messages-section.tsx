@@ -15,7 +15,7 @@ export function MessagesSection({ manager }: { manager: PeerManager | undefined 
       {outboxes.length === 0 && watchers.length === 0 && <p className="muted small">No message hook is mounted (useMessages, useSend… from waku-peers/messages).</p>}
       <ul className="list">
         {outboxes.map(({ contentTopic, snapshot }) => (
-          <li key={`outbox ${contentTopic}`} data-testid="devtools-outbox" data-pending={snapshot.pending}>
+          <li key={`outbox ${contentTopic}`} data-testid="devtools-outbox" data-topic={contentTopic} data-pending={snapshot.pending}>
             Outbox <span className="mono">{contentTopic}</span>: {snapshot.pending} waiting ·{" "}
             <span className={snapshot.canSend ? "ok" : "short"}>{snapshot.canSend ? "can send" : "cannot send now"}</span>
             {snapshot.storageError && <span className="bad"> · storage: {snapshot.storageError}</span>}
@@ -31,7 +31,7 @@ export function MessagesSection({ manager }: { manager: PeerManager | undefined 
           </li>
         ))}
         {watchers.map(({ contentTopic, sync }, index) => (
-          <li key={`watcher ${contentTopic} ${index}`} data-testid="devtools-watcher" data-sync={sync.status}>
+          <li key={`watcher ${contentTopic} ${index}`} data-testid="devtools-watcher" data-topic={contentTopic} data-sync={sync.status}>
             Receiving <span className="mono">{contentTopic}</span>: <span className={sync.status === "live" ? "ok" : sync.status === "gap" ? "bad" : "short"}>{sync.status}</span>
             {sync.lastBackfill && (
               <span className="small muted">

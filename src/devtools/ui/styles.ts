@@ -11,7 +11,7 @@ export const DEVTOOLS_CSS = `
 .head { display: flex; align-items: center; flex-wrap: wrap; gap: 6px 10px; padding: 8px 10px; border-bottom: 1px solid #1e293b; }
 .title { font-size: 13px; font-weight: 600; margin-right: auto; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px 10px; border-bottom: 1px solid #1e293b; }
-.body { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr)); gap: 8px; padding: 8px; overflow: auto; min-height: 0; }
+.body { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 8px; padding: 8px; overflow: auto; min-height: 0; }
 .section { min-width: 0; background: #111a2e; border: 1px solid #1e293b; border-radius: 6px; padding: 8px; }
 .wide { grid-column: 1 / -1; }
 .label { margin: 0 0 6px; font-size: 11px; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: #94a3b8; }
@@ -41,8 +41,8 @@ button[aria-pressed="true"] { background: #7f1d1d; border-color: #b91c1c; }
 .list > li:first-child { border-top: 0; }
 .peer { display: grid; grid-template-columns: 1fr auto; gap: 1px 8px; }
 .peer.away { opacity: 0.6; }
-.scroll { max-height: 240px; overflow: auto; }
-.event { display: grid; grid-template-columns: auto auto 1fr; gap: 0 6px; }
+.scroll { max-height: 320px; overflow: auto; }
+.event { display: flex; flex-wrap: wrap; gap: 0 6px; }
 .toggle { display: inline-flex; align-items: center; gap: 6px; padding: 4px 10px; border-radius: 999px; border: 1px solid #334155;
   background: #0f172a; color: #e2e8f0; font: 600 12px/1.45 ui-sans-serif, system-ui, sans-serif; box-shadow: 0 2px 8px rgb(0 0 0 / 0.35); }
 .floating { position: fixed; z-index: 2147483000; display: flex; flex-direction: column; gap: 6px; max-width: calc(100vw - 16px); }
