@@ -21,6 +21,14 @@ const hints = (manager: { store: { getState(): { events: readonly { type: string
     .events.filter((event) => event.type === "hint")
     .map((event) => event.detail);
 
+/** A connected manager on a manual environment, with the simulation just switched on. */
+async function startedSimulatingOffline() {
+  const environment = manualEnvironment();
+  const manager = await harness.start(twoServicePeersAndASpare(), { environment });
+  manager.simulateOffline(true);
+  return { environment, manager };
+}
+
 describe("manager.simulateOffline", () => {
   it("makes the manager act as on a real outage of the device: offline, no dialing, then a check the moment it ends", async () => {
     const environment = manualEnvironment();
@@ -47,9 +55,7 @@ describe("manager.simulateOffline", () => {
   });
 
   it("holds against the environment's own online/offline hints; other hints still come through", async () => {
-    const environment = manualEnvironment();
-    const manager = await harness.start(twoServicePeersAndASpare(), { environment });
-    manager.simulateOffline(true);
+    const { environment, manager } = await startedSimulatingOffline();
     environment.setOnline(false);
     environment.setOnline(true);
     environment.emit("visible");
@@ -59,9 +65,7 @@ describe("manager.simulateOffline", () => {
   });
 
   it("when it ends, the manager hears what the environment says now (still offline: nothing changes)", async () => {
-    const environment = manualEnvironment();
-    const manager = await harness.start(twoServicePeersAndASpare(), { environment });
-    manager.simulateOffline(true);
+    const { environment, manager } = await startedSimulatingOffline();
     environment.setOnline(false);
     manager.simulateOffline(false);
     await settle();

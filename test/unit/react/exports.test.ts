@@ -39,6 +39,7 @@ describe("public API", () => {
       ]
     `);
   });
+
   it("waku-peers/devtools exports exactly these names", async () => {
     expect(Object.keys(await import("../../../src/devtools/index.js")).sort()).toMatchInlineSnapshot(`
       [
