@@ -50,14 +50,18 @@ export function fleetControl(address: FleetControlAddress): FleetControl {
   const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${address.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${address.token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      headers: {
+        Authorization: `Bearer ${address.token}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     if (!response.ok) throw new FleetControlError(response.status, `${method} ${path}: ${response.status} ${text}`);
     return JSON.parse(text) as T;
   };
-  const node = async (method: string, path: string, body?: unknown) => (await request<{ node: FleetNodeInfo }>(method, path, body)).node;
+  const node = async (method: string, path: string, body?: unknown) =>
+    (await request<{ node: FleetNodeInfo }>(method, path, body)).node;
   const act = (index: number, action: FleetNodeAction) => node("POST", `/nodes/${index}/${action}`);
   return {
     nodes: async () => (await request<{ nodes: FleetNodeInfo[] }>("GET", "/nodes")).nodes,

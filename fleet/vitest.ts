@@ -42,7 +42,9 @@ export interface ProvidingProject {
  * import { fleetGlobalSetup } from "waku-peers-fleet/vitest";
  * export default fleetGlobalSetup({ nodes: 3 });
  */
-export function fleetGlobalSetup(options: FleetGlobalSetupOptions = {}): (project: ProvidingProject) => Promise<() => Promise<void>> {
+export function fleetGlobalSetup(
+  options: FleetGlobalSetupOptions = {},
+): (project: ProvidingProject) => Promise<() => Promise<void>> {
   return async (project) => {
     const { lightNode, ...fleetOptions } = options;
     const fleet = await startFleet(fleetOptions);

@@ -32,7 +32,10 @@ export const bundleDevtoolsBenchmark: Benchmark = {
     const prodAdded = total(gated) - total(main);
     const uiInProd = UI_MARKERS.filter((marker) => gated.code.some((chunk) => chunk.includes(marker)));
     const uiWhenShown = UI_MARKERS.filter((marker) => shown.code.some((chunk) => chunk.includes(marker)));
-    if (uiWhenShown.length !== UI_MARKERS.length) throw new Error(`the markers do not find the devtools UI in a build that has it (found ${uiWhenShown.join(", ") || "none"})`);
+    if (uiWhenShown.length !== UI_MARKERS.length)
+      throw new Error(
+        `the markers do not find the devtools UI in a build that has it (found ${uiWhenShown.join(", ") || "none"})`,
+      );
     return [
       {
         name: "bundle-devtools",

@@ -21,7 +21,18 @@ export interface ConnectReduxDevtoolsOptions {
 }
 
 // Read-only: the state is derived from libp2p, so time travel, dispatch and import would lie.
-const FEATURES = { pause: true, export: true, lock: false, persist: false, jump: false, skip: false, reorder: false, dispatch: false, import: false, test: false };
+const FEATURES = {
+  pause: true,
+  export: true,
+  lock: false,
+  persist: false,
+  jump: false,
+  skip: false,
+  reorder: false,
+  dispatch: false,
+  import: false,
+  test: false,
+};
 const noop: Unwatch = () => {};
 
 /**
@@ -38,7 +49,8 @@ const noop: Unwatch = () => {};
  */
 export function connectReduxDevtools(source: StoreSource, options: ConnectReduxDevtoolsOptions = {}): Unwatch {
   if (process.env.NODE_ENV === "production") return noop;
-  const extension = options.extension ?? (globalThis as { __REDUX_DEVTOOLS_EXTENSION__?: ReduxDevtoolsExtension }).__REDUX_DEVTOOLS_EXTENSION__;
+  const extension =
+    options.extension ?? (globalThis as { __REDUX_DEVTOOLS_EXTENSION__?: ReduxDevtoolsExtension }).__REDUX_DEVTOOLS_EXTENSION__;
   if (extension === undefined) return noop;
   const connection = extension.connect({ name: options.name ?? "waku-peers", features: FEATURES });
   connection.init(source.store.getState());

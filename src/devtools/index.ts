@@ -40,7 +40,8 @@ const components =
  *   <WakuPeersDevtools initialIsOpen={false} position="bottom-right" />
  * </WakuPeersProvider>
  */
-export const WakuPeersDevtools: (props: WakuPeersDevtoolsProps) => ReactElement | null = components?.WakuPeersDevtools ?? renderNothing;
+export const WakuPeersDevtools: (props: WakuPeersDevtoolsProps) => ReactElement | null =
+  components?.WakuPeersDevtools ?? renderNothing;
 
 /**
  * The same panel in the page's flow (no floating button): for a debug page, or beside your own

@@ -26,11 +26,13 @@ export function lazyDevtools(chunks: DevtoolsChunks): DevtoolsComponents {
   const Floating = lazy(() => chunks.floating().then((module) => ({ default: module.FloatingDevtools })));
   const Panel = lazy(() => chunks.panel().then((module) => ({ default: module.DevtoolsPanel })));
   return {
+    // biome-ignore lint/correctness/noComponentHookFactories: each entry calls lazyDevtools once, at module level
     WakuPeersDevtools: (props) => (
       <Suspense fallback={null}>
         <Floating {...props} />
       </Suspense>
     ),
+    // biome-ignore lint/correctness/noComponentHookFactories: each entry calls lazyDevtools once, at module level
     WakuPeersDevtoolsPanel: (props) => (
       <Suspense fallback={null}>
         <Panel {...props} />

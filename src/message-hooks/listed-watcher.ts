@@ -1,6 +1,13 @@
 import type { IDecodedMessage } from "@waku/sdk";
 
-import { watchMessages, type MessageContext, type MessageWatcher, type ReceivedMessage, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";
+import {
+  watchMessages,
+  type MessageContext,
+  type MessageWatcher,
+  type ReceivedMessage,
+  type TopicOrDecoder,
+  type WatchMessagesOptions,
+} from "../messages/index.js";
 import { messageActivityOf } from "./message-activity.js";
 import { watcherOptions } from "./watcher-options.js";
 

@@ -17,7 +17,14 @@ import type {
   Requirements,
   WakuPeersState,
 } from "../core/types.js";
-import { healthOfCounts, healthOfPeers, mockPeer, peersMeeting, type MockHealthCounts, type MockPeerInput } from "./mock-state.js";
+import {
+  healthOfCounts,
+  healthOfPeers,
+  mockPeer,
+  peersMeeting,
+  type MockHealthCounts,
+  type MockPeerInput,
+} from "./mock-state.js";
 
 /** What the next `reconnect()` calls come to. */
 export interface MockReconnectScript {
@@ -113,7 +120,10 @@ interface MockRuntime {
  * manager.restore();  // status "connected", listeners get "restored"
  * expect(manager.calls.reconnect).toHaveLength(0);
  */
-export function createMockPeerManager(initial: Partial<WakuPeersState> = {}, options: MockPeerManagerOptions = {}): MockPeerManager {
+export function createMockPeerManager(
+  initial: Partial<WakuPeersState> = {},
+  options: MockPeerManagerOptions = {},
+): MockPeerManager {
   const requirements = resolveRequirements(options.requirements);
   const clock = options.clock ?? systemClock;
   const runtime: MockRuntime = {
@@ -135,14 +145,21 @@ export function createMockPeerManager(initial: Partial<WakuPeersState> = {}, opt
     requirements,
     ...stories,
     reset: (next = {}) => stories.setState(initialState(next, requirements, clock.now())),
-    setReconnect: (next) => void (script = next),
-    reconnect: (reconnectOptions) => runReconnect(runtime, stories, typeof script === "function" ? script(reconnectOptions) : script, reconnectOptions),
+    setReconnect(next) {
+      script = next;
+    },
+    reconnect: (reconnectOptions) =>
+      runReconnect(runtime, stories, typeof script === "function" ? script(reconnectOptions) : script, reconnectOptions),
     reportFailure(peerId, protocol, reason) {
       checkedPeer(peerId);
       checkedProtocol(protocol);
       runtime.calls.reportFailure.push({ peerId, protocol, reason });
       const peer = runtime.store.getState().peers[peerId];
-      if (peer) stories.updatePeer(peerId, { score: scoreAfterFailure(peer.score), lastFailure: { protocol, reason: reason ?? "unspecified", at: clock.now() } });
+      if (peer)
+        stories.updatePeer(peerId, {
+          score: scoreAfterFailure(peer.score),
+          lastFailure: { protocol, reason: reason ?? "unspecified", at: clock.now() },
+        });
     },
     reportSuccess(peerId, protocol) {
       checkedPeer(peerId);
@@ -173,7 +190,10 @@ function initialState(initial: Partial<WakuPeersState>, requirements: Readonly<R
   const health = initial.health ?? healthOfPeers(peers, requirements);
   const wasConnected = initial.status !== undefined && !["idle", "connecting"].includes(initial.status);
   // A real manager logs every status it takes, its first one too.
-  const events = initial.status === undefined || initial.status === "idle" ? idle.events : Object.freeze([{ at: now, type: "status" as const, detail: initial.status }]);
+  const events =
+    initial.status === undefined || initial.status === "idle"
+      ? idle.events
+      : Object.freeze([{ at: now, type: "status" as const, detail: initial.status }]);
   return { ...idle, firstConnectedAt: wasConnected ? now : undefined, events, ...initial, peers, health };
 }
 
@@ -186,7 +206,8 @@ function createStories(runtime: MockRuntime) {
   };
   const pushEvent = (type: PeerEventType, peerId?: string, detail?: string) =>
     commit({ events: Object.freeze([...state().events, { at: clock.now(), type, peerId, detail }].slice(-runtime.maxEvents)) });
-  const setPeers = (peers: Record<string, PeerInfo>) => commit({ peers: Object.freeze(peers), health: healthOfPeers(peers, requirements, state().health) });
+  const setPeers = (peers: Record<string, PeerInfo>) =>
+    commit({ peers: Object.freeze(peers), health: healthOfPeers(peers, requirements, state().health) });
   const signal = (lost: Exclude<LostConnectionState, "ok">) => {
     commit({ lost });
     runtime.lost.emit(lost);
@@ -201,7 +222,10 @@ function createStories(runtime: MockRuntime) {
     if (peer) setPeers({ ...state().peers, [id]: Object.freeze({ ...peer, ...patch }) });
   };
   const connectPeer = (id: string, connected: boolean) =>
-    updatePeer(id, connected ? { connected, connectedSince: clock.now() } : { connected, connectedSince: undefined, rttMs: undefined });
+    updatePeer(
+      id,
+      connected ? { connected, connectedSince: clock.now() } : { connected, connectedSince: undefined, rttMs: undefined },
+    );
   return {
     setState: commit,
     setStatus,
@@ -226,7 +250,9 @@ function createStories(runtime: MockRuntime) {
       if (removed.connected) pushEvent("peer:disconnected", id);
     },
     lose() {
-      runtime.dropped = Object.values(state().peers).filter((peer) => peer.connected).map((peer) => peer.id);
+      runtime.dropped = Object.values(state().peers)
+        .filter((peer) => peer.connected)
+        .map((peer) => peer.id);
       for (const id of runtime.dropped) connectPeer(id, false);
       commit({ health: healthOfCounts({ lightPush: 0, filter: 0, store: 0, peerExchange: 0 }, requirements, state().health) });
       commit({ recovery: { ...IDLE_RECOVERY, lastRecoveredAt: state().recovery.lastRecoveredAt, inProgress: true, attempt: 1 } });
@@ -251,13 +277,27 @@ function createStories(runtime: MockRuntime) {
 type Stories = ReturnType<typeof createStories>;
 
 /** A scripted reconnect: manual recovery in progress for `delayMs`, then its outcome. Never rejects. */
-async function runReconnect(runtime: MockRuntime, stories: Stories, script: MockReconnectScript, options: ReconnectOptions | undefined): Promise<ReconnectResult> {
+async function runReconnect(
+  runtime: MockRuntime,
+  stories: Stories,
+  script: MockReconnectScript,
+  options: ReconnectOptions | undefined,
+): Promise<ReconnectResult> {
   runtime.calls.reconnect.push(options);
   const { delayMs = 0, dialed = 1 } = script;
-  const stopped = (): ReconnectResult => ({ ok: false, status: "disconnected", durationMs: 0, dialed: 0, error: failure("STOPPED", "the peer manager is stopped") });
+  const stopped = (): ReconnectResult => ({
+    ok: false,
+    status: "disconnected",
+    durationMs: 0,
+    dialed: 0,
+    error: failure("STOPPED", "the peer manager is stopped"),
+  });
   if (runtime.stopped) return stopped();
   const before = runtime.store.getState().recovery;
-  stories.setState({ lastError: undefined, recovery: { ...before, inProgress: true, manual: true, progress: { dialed: 0, total: dialed, succeeded: 0 } } });
+  stories.setState({
+    lastError: undefined,
+    recovery: { ...before, inProgress: true, manual: true, progress: { dialed: 0, total: dialed, succeeded: 0 } },
+  });
   stories.pushEvent("reconnect", undefined, options?.hard ? "hard reconnect started" : "reconnect started");
   await (delayMs > 0 ? new Promise<void>((resolve) => runtime.clock.setTimeout(resolve, delayMs)) : Promise.resolve());
   if (runtime.stopped) return stopped();

@@ -98,7 +98,8 @@ export function createMockWakuNode(manager: MockPeerManager): MockWakuNode {
     const answer = typeof node.sendResult === "function" ? node.sendResult(attempt) : node.sendResult;
     const hash = hashOf(PUBSUB_TOPIC, proto);
     sent.push({ ...attempt, hash, ok: answer === "ok" });
-    if (answer === "ok") await publish({ contentTopic: encoder.contentTopic, proto, hash, timestamp: Number(proto.timestamp ?? 0n) / 1e6 }, "both");
+    if (answer === "ok")
+      await publish({ contentTopic: encoder.contentTopic, proto, hash, timestamp: Number(proto.timestamp ?? 0n) / 1e6 }, "both");
     return answer;
   };
 
@@ -115,7 +116,10 @@ export function createMockWakuNode(manager: MockPeerManager): MockWakuNode {
     async deliver(contentTopic: string, payload: Uint8Array | string, options: MockDeliverOptions = {}) {
       const bytes = typeof payload === "string" ? new TextEncoder().encode(payload) : payload;
       const timestamp = options.timestamp ?? manager.clock.now();
-      const proto = (await createEncoder({ contentTopic, routingInfo: ROUTING }).toProtoObj({ payload: bytes, timestamp: new Date(timestamp) })) as IProtoMessage;
+      const proto = (await createEncoder({ contentTopic, routingInfo: ROUTING }).toProtoObj({
+        payload: bytes,
+        timestamp: new Date(timestamp),
+      })) as IProtoMessage;
       const hash = hashOf(PUBSUB_TOPIC, proto);
       await publish({ contentTopic, proto, hash, timestamp }, options.via ?? "both");
       return hash;
@@ -131,13 +135,17 @@ export function createMockWakuNode(manager: MockPeerManager): MockWakuNode {
       },
     },
     filter: {
-      async subscribe(decoders: IDecoder<IDecodedMessage> | IDecoder<IDecodedMessage>[], callback: (message: IDecodedMessage) => void) {
+      async subscribe(
+        decoders: IDecoder<IDecodedMessage> | IDecoder<IDecodedMessage>[],
+        callback: (message: IDecodedMessage) => void,
+      ) {
         subscriptions.add({ decoders: Array.isArray(decoders) ? decoders : [decoders], callback });
         return true;
       },
       async unsubscribe(decoders: IDecoder<IDecodedMessage> | IDecoder<IDecodedMessage>[]) {
         const topics = new Set((Array.isArray(decoders) ? decoders : [decoders]).map((decoder) => decoder.contentTopic));
-        for (const subscription of subscriptions) if (subscription.decoders.some((decoder) => topics.has(decoder.contentTopic))) subscriptions.delete(subscription);
+        for (const subscription of subscriptions)
+          if (subscription.decoders.some((decoder) => topics.has(decoder.contentTopic))) subscriptions.delete(subscription);
         return true;
       },
     },
@@ -147,7 +155,9 @@ export function createMockWakuNode(manager: MockPeerManager): MockWakuNode {
         const found = storeQuery(messages, decoders, options);
         const pageSize = options.paginationLimit ?? 20;
         for (let start = 0; start < found.length; start += pageSize) {
-          yield found.slice(start, start + pageSize).map(({ decoder, message }) => decoder.fromProtoObj(PUBSUB_TOPIC, message.proto));
+          yield found
+            .slice(start, start + pageSize)
+            .map(({ decoder, message }) => decoder.fromProtoObj(PUBSUB_TOPIC, message.proto));
         }
       },
     },
@@ -155,13 +165,19 @@ export function createMockWakuNode(manager: MockPeerManager): MockWakuNode {
       protocol: {
         async send(encoder: IEncoder, message: IMessage, peer: { toString(): string }) {
           const answer = await push(encoder, message, peer.toString());
-          return answer === "ok" ? { success: peer, failure: null } : { success: null, failure: { error: answer.error, peerId: peer } };
+          return answer === "ok"
+            ? { success: peer, failure: null }
+            : { success: null, failure: { error: answer.error, peerId: peer } };
         },
       },
       async send(encoder: IEncoder, message: IMessage) {
-        const peer = connections().find((connection) => manager.store.getState().peers[connection.remotePeer.toString()]?.protocols.includes("lightPush"))?.remotePeer;
+        const peer = connections().find((connection) =>
+          manager.store.getState().peers[connection.remotePeer.toString()]?.protocols.includes("lightPush"),
+        )?.remotePeer;
         const answer = await push(encoder, message, peer?.toString());
-        return answer === "ok" && peer ? { successes: [peer], failures: [] } : { successes: [], failures: [{ error: answer === "ok" ? "No peer available" : answer.error, peerId: peer }] };
+        return answer === "ok" && peer
+          ? { successes: [peer], failures: [] }
+          : { successes: [], failures: [{ error: answer === "ok" ? "No peer available" : answer.error, peerId: peer }] };
       },
     },
   };

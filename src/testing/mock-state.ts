@@ -31,7 +31,11 @@ export function mockPeer(input: MockPeerInput, now: number): PeerInfo {
 }
 
 /** Health from the connected peers, as the real manager counts them (unique peers × protocols). */
-export function healthOfPeers(peers: WakuPeersState["peers"], requirements: Readonly<Requirements>, previous?: HealthState): HealthState {
+export function healthOfPeers(
+  peers: WakuPeersState["peers"],
+  requirements: Readonly<Requirements>,
+  previous?: HealthState,
+): HealthState {
   const counts = { ...NO_PEERS } as Record<keyof PeerCounts, number>;
   for (const peer of Object.values(peers)) {
     if (!peer.connected) continue;
@@ -42,7 +46,11 @@ export function healthOfPeers(peers: WakuPeersState["peers"], requirements: Read
 }
 
 /** Health with these counts (the others kept from `previous`). */
-export function healthOfCounts(counts: MockHealthCounts, requirements: Readonly<Requirements>, previous: HealthState): HealthState {
+export function healthOfCounts(
+  counts: MockHealthCounts,
+  requirements: Readonly<Requirements>,
+  previous: HealthState,
+): HealthState {
   const merged = { ...NO_PEERS } as Record<keyof PeerCounts, number>;
   for (const protocol of PROTOCOL_NAMES) merged[protocol] = Math.max(0, counts[protocol] ?? previous[protocol].connected);
   // One peer can serve every protocol: the busiest protocol's count is a fair number of service peers.
@@ -56,8 +64,10 @@ export function healthOfCounts(counts: MockHealthCounts, requirements: Readonly<
  */
 export function peersMeeting(requirements: Readonly<Requirements>, now: number): Record<string, PeerInfo> {
   const count = Math.max(1, ...PROTOCOL_NAMES.map((protocol) => requirements[protocol]));
-  const protocols: ProtocolName[] = requirements.peerExchange > 0 ? [...SERVICE_PROTOCOLS, "peerExchange"] : [...SERVICE_PROTOCOLS];
+  const protocols: ProtocolName[] =
+    requirements.peerExchange > 0 ? [...SERVICE_PROTOCOLS, "peerExchange"] : [...SERVICE_PROTOCOLS];
   const peers: Record<string, PeerInfo> = {};
-  for (let index = 1; index <= count; index++) peers[`mock-peer-${index}`] = mockPeer({ id: `mock-peer-${index}`, protocols }, now);
+  for (let index = 1; index <= count; index++)
+    peers[`mock-peer-${index}`] = mockPeer({ id: `mock-peer-${index}`, protocols }, now);
   return peers;
 }

@@ -54,7 +54,11 @@ export function MockWakuPeersProvider(props: MockWakuPeersProviderProps): ReactE
 }
 
 /** The mock made from the `state` prop: created once, updated when the state changes, stopped on unmount. */
-function useOwnedMock(wanted: boolean, state: Partial<WakuPeersState> | undefined, requirements: Partial<Requirements> | undefined): MockPeerManager | undefined {
+function useOwnedMock(
+  wanted: boolean,
+  state: Partial<WakuPeersState> | undefined,
+  requirements: Partial<Requirements> | undefined,
+): MockPeerManager | undefined {
   const [mock] = useState(() => (wanted ? createMockPeerManager(state, { requirements }) : undefined));
   const applied = useRef(state);
   useEffect(() => {

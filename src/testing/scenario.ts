@@ -69,12 +69,17 @@ export function scenario(manager: MockPeerManager, steps: readonly ScenarioStep[
       runStep(step);
       step = steps[next];
     }
-    if (step === undefined || manager.calls.stop > 0) return end();
+    if (step === undefined || manager.calls.stop > 0) {
+      end();
+      return;
+    }
     timer = manager.clock.setTimeout(() => {
       timer = undefined;
-      if (manager.calls.stop > 0) return end();
-      runStep(step);
-      schedule();
+      if (manager.calls.stop > 0) end();
+      else {
+        runStep(step);
+        schedule();
+      }
     }, step.after);
   };
   schedule();
@@ -103,8 +108,10 @@ const ACTIONS = ["status", "health", "addPeer", "removePeer", "online", "lose", 
 
 function checkStep(step: ScenarioStep, index: number): void {
   const issues: string[] = [];
-  if (typeof step?.after !== "number" || !Number.isFinite(step.after) || step.after < 0) issues.push(`step ${index}: "after" must be a duration in ms ≥ 0`);
+  if (typeof step?.after !== "number" || !Number.isFinite(step.after) || step.after < 0)
+    issues.push(`step ${index}: "after" must be a duration in ms ≥ 0`);
   const actions = ACTIONS.filter((action) => step !== null && typeof step === "object" && action in step);
-  if (actions.length !== 1) issues.push(`step ${index}: exactly one of ${ACTIONS.join(", ")} (got ${actions.join(", ") || "none"})`);
+  if (actions.length !== 1)
+    issues.push(`step ${index}: exactly one of ${ACTIONS.join(", ")} (got ${actions.join(", ") || "none"})`);
   if (issues.length > 0) throw new WakuPeersError("INVALID_ARGUMENT", issues);
 }

@@ -14,7 +14,8 @@ function providingProject() {
   const provided: { wakuNodeOptions?: CreateNodeOptions; wakuFleet?: ProvidedFleet } = {};
   return {
     provided,
-    provide: (key: "wakuNodeOptions" | "wakuFleet", value: unknown) => void Object.assign(provided, { [key]: structuredClone(value) }),
+    provide: (key: "wakuNodeOptions" | "wakuFleet", value: unknown) =>
+      void Object.assign(provided, { [key]: structuredClone(value) }),
   };
 }
 
@@ -47,7 +48,9 @@ describe("waku-peers-fleet/vitest", () => {
       expect((await control.stats(1)).connectedPeers.length).toBeGreaterThan(0);
 
       await expect(control.kill(7)).rejects.toMatchObject({ name: "FleetControlError", status: 404 });
-      await expect(fleetControl({ ...wakuFleet!.control, token: "wrong".repeat(4) }).nodes()).rejects.toBeInstanceOf(FleetControlError);
+      await expect(fleetControl({ ...wakuFleet!.control, token: "wrong".repeat(4) }).nodes()).rejects.toBeInstanceOf(
+        FleetControlError,
+      );
     } finally {
       manager?.stop();
       await node?.stop();

@@ -8,7 +8,8 @@ export function Legend() {
         <strong>2 / 2</strong> — connected / required peers for a protocol; peer exchange is counted, not required.
       </li>
       <li>
-        <strong>score</strong> — 0–100 per peer, starts at 100; failures lower it, below {DEFAULT_OPTIONS.peerPolicy.replaceBelowScore} the peer is replaced.
+        <strong>score</strong> — 0–100 per peer, starts at 100; failures lower it, below{" "}
+        {DEFAULT_OPTIONS.peerPolicy.replaceBelowScore} the peer is replaced.
       </li>
       <li>
         <strong>grey peer</strong> — seen recently, not connected now.

@@ -13,7 +13,13 @@ export function ActionsBar({ actions }: { actions: DevtoolsActions }): ReactElem
       <button type="button" data-testid="devtools-hard-reconnect" disabled={busy} onClick={() => actions.reconnect(true)}>
         Hard reconnect
       </button>
-      <button type="button" data-testid="devtools-simulate-offline" disabled={manager === undefined} aria-pressed={simulatingOffline} onClick={actions.toggleOffline}>
+      <button
+        type="button"
+        data-testid="devtools-simulate-offline"
+        disabled={manager === undefined}
+        aria-pressed={simulatingOffline}
+        onClick={actions.toggleOffline}
+      >
         {simulatingOffline ? "End offline simulation" : "Simulate offline"}
       </button>
       {busy && <span className="small muted">reconnecting…</span>}

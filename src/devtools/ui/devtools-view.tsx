@@ -49,7 +49,13 @@ export function DevtoolsView({ context, history, node, peerLabels, onClose }: De
         <StatusTimeline history={history} status={state.status} now={now} />
         <ProtocolCounts health={state.health} />
         <RecoverySection state={state} now={now} simulatingOffline={actions.simulatingOffline} />
-        <PeersSection peers={state.peers} history={history} labels={peerLabels} now={now} onHangUp={actions.canHangUp ? actions.hangUp : undefined} />
+        <PeersSection
+          peers={state.peers}
+          history={history}
+          labels={peerLabels}
+          now={now}
+          onHangUp={actions.canHangUp ? actions.hangUp : undefined}
+        />
         <MessagesSection manager={actions.manager} />
         <EventsSection history={history} />
       </div>

@@ -20,8 +20,10 @@ export function peerBlocks(events: readonly PeerEvent[]): Map<string, PeerBlock>
   const blocks = new Map<string, PeerBlock>();
   for (const event of events) {
     if (event.peerId === undefined) continue;
-    if (event.type === "peer:replaced") blocks.set(event.peerId, { kind: "quarantined", since: event.at, reason: event.detail ?? "replaced" });
-    else if (event.type === "peer:parked" && event.detail?.startsWith("surplus bootstrap")) blocks.set(event.peerId, { kind: "parked", since: event.at, reason: event.detail });
+    if (event.type === "peer:replaced")
+      blocks.set(event.peerId, { kind: "quarantined", since: event.at, reason: event.detail ?? "replaced" });
+    else if (event.type === "peer:parked" && event.detail?.startsWith("surplus bootstrap"))
+      blocks.set(event.peerId, { kind: "parked", since: event.at, reason: event.detail });
     else if (event.type === "peer:parked") blocks.delete(event.peerId);
   }
   return blocks;

@@ -21,26 +21,49 @@ export function PeersSection({ peers, history, labels, now, onHangUp }: PeersSec
   return (
     <div className="section wide" data-testid="devtools-peers">
       <h3 className="label">
-        Peers <span className="muted">({list.filter((peer) => peer.connected).length} connected, {list.length} known)</span>
+        Peers{" "}
+        <span className="muted">
+          ({list.filter((peer) => peer.connected).length} connected, {list.length} known)
+        </span>
       </h3>
       {list.length === 0 ? (
         <p className="muted">No peers yet.</p>
       ) : (
         <ul className="list scroll">
           {list.map((peer) => (
-            <PeerRow key={peer.id} peer={peer} label={labels?.[peer.id]} block={blocks.get(peer.id)} now={now} onHangUp={onHangUp} />
+            <PeerRow
+              key={peer.id}
+              peer={peer}
+              label={labels?.[peer.id]}
+              block={blocks.get(peer.id)}
+              now={now}
+              onHangUp={onHangUp}
+            />
           ))}
         </ul>
       )}
       <p className="small muted" style={{ margin: "6px 0 0" }}>
-        Score 0–{INITIAL_SCORE}: starts at {INITIAL_SCORE}, a protocol failure costs {FAILURE_PENALTY}, a success earns {SUCCESS_REWARD}; below the
-        threshold (default {DEFAULT_OPTIONS.peerPolicy.replaceBelowScore}) the peer is replaced and quarantined. Greyed: not connected.
+        Score 0–{INITIAL_SCORE}: starts at {INITIAL_SCORE}, a protocol failure costs {FAILURE_PENALTY}, a success earns{" "}
+        {SUCCESS_REWARD}; below the threshold (default {DEFAULT_OPTIONS.peerPolicy.replaceBelowScore}) the peer is replaced and
+        quarantined. Greyed: not connected.
       </p>
     </div>
   );
 }
 
-function PeerRow({ peer, label, block, now, onHangUp }: { peer: PeerInfo; label: string | undefined; block: PeerBlock | undefined; now: number; onHangUp: PeersSectionProps["onHangUp"] }) {
+function PeerRow({
+  peer,
+  label,
+  block,
+  now,
+  onHangUp,
+}: {
+  peer: PeerInfo;
+  label: string | undefined;
+  block: PeerBlock | undefined;
+  now: number;
+  onHangUp: PeersSectionProps["onHangUp"];
+}) {
   const state = block?.kind ?? (peer.connected ? "connected" : "not connected");
   return (
     <li className={`peer${peer.connected ? "" : " away"}`} data-testid="devtools-peer" data-peer-id={peer.id} data-state={state}>
@@ -52,7 +75,16 @@ function PeerRow({ peer, label, block, now, onHangUp }: { peer: PeerInfo; label:
         <span className={`chip small ${block ? "bad" : peer.connected ? "ok" : "muted"}`}>{state}</span>
       </span>
       <span className="small">
-        <span className={peer.score >= INITIAL_SCORE - FAILURE_PENALTY ? "ok" : peer.score >= DEFAULT_OPTIONS.peerPolicy.replaceBelowScore ? "short" : "bad"} data-testid="devtools-peer-score">
+        <span
+          className={
+            peer.score >= INITIAL_SCORE - FAILURE_PENALTY
+              ? "ok"
+              : peer.score >= DEFAULT_OPTIONS.peerPolicy.replaceBelowScore
+                ? "short"
+                : "bad"
+          }
+          data-testid="devtools-peer-score"
+        >
           score {peer.score}
         </span>
         {" · "}

@@ -23,7 +23,13 @@ export function ProtocolCounts({ health }: { health: HealthState }): ReactElemen
           const fill = counted ? Math.min(1, connected / 5) : Math.min(1, connected / required);
           return [
             <span key={`${protocol}-label`}>{label}</span>,
-            <span key={`${protocol}-count`} className="mono" data-testid={`devtools-count-${protocol}`} data-connected={connected} data-required={required}>
+            <span
+              key={`${protocol}-count`}
+              className="mono"
+              data-testid={`devtools-count-${protocol}`}
+              data-connected={connected}
+              data-required={required}
+            >
               {connected} / {required}
             </span>,
             <span key={`${protocol}-meter`} className={`meter ${counted ? "counted" : ok ? "" : "short"}`}>
@@ -36,7 +42,10 @@ export function ProtocolCounts({ health }: { health: HealthState }): ReactElemen
         })}
       </div>
       <p className="small muted" style={{ margin: "6px 0 0" }}>
-        Overall: <span className={health.overall === "healthy" ? "ok" : health.overall === "degraded" ? "short" : "bad"}>{health.overall}</span>
+        Overall:{" "}
+        <span className={health.overall === "healthy" ? "ok" : health.overall === "degraded" ? "short" : "bad"}>
+          {health.overall}
+        </span>
       </p>
     </div>
   );

@@ -4,7 +4,15 @@ import type { WakuPeersState } from "../../core/index.js";
 import { clockTime, duration } from "./format.js";
 
 /** Automatic recovery (attempt, next retry), a manual reconnect's dials, the lost-connection signal, the last error. */
-export function RecoverySection({ state, now, simulatingOffline }: { state: WakuPeersState; now: number; simulatingOffline: boolean }): ReactElement {
+export function RecoverySection({
+  state,
+  now,
+  simulatingOffline,
+}: {
+  state: WakuPeersState;
+  now: number;
+  simulatingOffline: boolean;
+}): ReactElement {
   const { recovery, lost, lastError, online } = state;
   const automatic = recovery.inProgress && !recovery.manual;
   return (
@@ -16,7 +24,8 @@ export function RecoverySection({ state, now, simulatingOffline }: { state: Waku
           {automatic ? (
             <span className="short">
               attempt {recovery.attempt}
-              {recovery.nextRetryAt !== undefined && `, next retry ${recovery.nextRetryAt > now ? `in ${duration(recovery.nextRetryAt - now)}` : "now"}`}
+              {recovery.nextRetryAt !== undefined &&
+                `, next retry ${recovery.nextRetryAt > now ? `in ${duration(recovery.nextRetryAt - now)}` : "now"}`}
             </span>
           ) : (
             <span className="muted">{recovery.inProgress ? "standing aside for a manual reconnect" : "idle"}</span>
@@ -26,7 +35,8 @@ export function RecoverySection({ state, now, simulatingOffline }: { state: Waku
           Manual reconnect:{" "}
           {recovery.manual ? (
             <span className="short" data-testid="devtools-reconnect-progress">
-              dialed {recovery.progress?.dialed ?? 0} / {recovery.progress?.total ?? "?"}, {recovery.progress?.succeeded ?? 0} answered
+              dialed {recovery.progress?.dialed ?? 0} / {recovery.progress?.total ?? "?"}, {recovery.progress?.succeeded ?? 0}{" "}
+              answered
             </span>
           ) : (
             <span className="muted">none running</span>
@@ -34,7 +44,11 @@ export function RecoverySection({ state, now, simulatingOffline }: { state: Waku
         </li>
         <li>
           Last recovered:{" "}
-          <span className="muted">{recovery.lastRecoveredAt === undefined ? "never" : `${clockTime(recovery.lastRecoveredAt)} (${duration(now - recovery.lastRecoveredAt)} ago)`}</span>
+          <span className="muted">
+            {recovery.lastRecoveredAt === undefined
+              ? "never"
+              : `${clockTime(recovery.lastRecoveredAt)} (${duration(now - recovery.lastRecoveredAt)} ago)`}
+          </span>
         </li>
         <li>
           Lost-connection signal: <span className={lost === "ok" || lost === "restored" ? "ok" : "bad"}>{lost}</span>

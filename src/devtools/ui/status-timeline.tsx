@@ -20,12 +20,21 @@ function stretches(history: readonly PeerEvent[], current: ConnectionStatus, now
     from: event.at,
     to: changes[index + 1]?.at ?? now,
   }));
-  if (result.length === 0 || result.at(-1)?.status !== current) result.push({ status: current, from: result.at(-1)?.to ?? now, to: now });
+  if (result.length === 0 || result.at(-1)?.status !== current)
+    result.push({ status: current, from: result.at(-1)?.to ?? now, to: now });
   return result;
 }
 
 /** A bar of the last five minutes coloured by status, and the latest changes with how long each lasted. */
-export function StatusTimeline({ history, status, now }: { history: readonly PeerEvent[]; status: ConnectionStatus; now: number }): ReactElement {
+export function StatusTimeline({
+  history,
+  status,
+  now,
+}: {
+  history: readonly PeerEvent[];
+  status: ConnectionStatus;
+  now: number;
+}): ReactElement {
   const all = stretches(history, status, now);
   const start = Math.max(now - WINDOW_MS, all[0]?.from ?? now);
   const span = Math.max(1, now - start);
@@ -53,8 +62,11 @@ export function StatusTimeline({ history, status, now }: { history: readonly Pee
           .reverse()
           .map((stretch, index) => (
             <li key={`${stretch.from}-${stretch.status}`} data-testid="devtools-timeline-entry" data-status={stretch.status}>
-              <span className="mono muted">{clockTime(stretch.from)}</span> <span className={`dot s-${stretch.status}`} style={{ display: "inline-block" }} />{" "}
-              {stretch.status} <span className="muted">{index === 0 ? `for ${duration(stretch.to - stretch.from)}` : duration(stretch.to - stretch.from)}</span>
+              <span className="mono muted">{clockTime(stretch.from)}</span>{" "}
+              <span className={`dot s-${stretch.status}`} style={{ display: "inline-block" }} /> {stretch.status}{" "}
+              <span className="muted">
+                {index === 0 ? `for ${duration(stretch.to - stretch.from)}` : duration(stretch.to - stretch.from)}
+              </span>
             </li>
           ))}
       </ol>

@@ -53,23 +53,36 @@ export function useDevtoolsActions(context: WakuPeersContextValue, givenNode: De
     const on = simulated !== manager;
     manager.simulateOffline(on);
     setSimulated(on ? manager : undefined);
-    setOutcome({ ok: true, text: on ? "simulating offline: the manager hears offline from its environment" : "offline simulation ended" });
+    setOutcome({
+      ok: true,
+      text: on ? "simulating offline: the manager hears offline from its environment" : "offline simulation ended",
+    });
   }, [manager, simulated]);
   const hangUp = useCallback(
     (peerId: string) => {
       const connection = node?.libp2p.getConnections().find((candidate) => candidate.remotePeer.toString() === peerId);
-      if (node === undefined || connection === undefined) return setOutcome({ ok: false, text: `hang up: ${peerId} is not connected` });
+      if (node === undefined || connection === undefined)
+        return setOutcome({ ok: false, text: `hang up: ${peerId} is not connected` });
       Promise.resolve()
         .then(() => node.libp2p.hangUp(connection.remotePeer as never))
         .then(
-        () => setOutcome({ ok: true, text: `hung up ${peerId}` }),
-        (error: unknown) => setOutcome({ ok: false, text: `hang up failed: ${errorMessage(error)}` }),
-      );
+          () => setOutcome({ ok: true, text: `hung up ${peerId}` }),
+          (error: unknown) => setOutcome({ ok: false, text: `hang up failed: ${errorMessage(error)}` }),
+        );
     },
     [node],
   );
 
-  return { manager, busy, simulatingOffline: manager !== undefined && simulated === manager, canHangUp: node !== undefined, outcome, reconnect, toggleOffline, hangUp };
+  return {
+    manager,
+    busy,
+    simulatingOffline: manager !== undefined && simulated === manager,
+    canHangUp: node !== undefined,
+    outcome,
+    reconnect,
+    toggleOffline,
+    hangUp,
+  };
 }
 
 const noManager = (): undefined => undefined;
@@ -78,5 +91,7 @@ const noNode = (): undefined => undefined;
 function describeReconnect(hard: boolean, result: ReconnectResult): string {
   const what = hard ? "hard reconnect" : "reconnect";
   const how = `${duration(result.durationMs)}, ${result.dialed} dialed${result.recreated ? ", node recreated" : ""}`;
-  return result.ok ? `${what}: connected in ${how}` : `${what} failed (${how}): ${result.error?.code ?? "?"} ${result.error?.message ?? ""}`.trim();
+  return result.ok
+    ? `${what}: connected in ${how}`
+    : `${what} failed (${how}): ${result.error?.code ?? "?"} ${result.error?.message ?? ""}`.trim();
 }

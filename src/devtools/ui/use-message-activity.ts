@@ -21,7 +21,10 @@ export function useMessageActivity(manager: PeerManager | undefined): MessageAct
     };
     const follow = () => {
       release();
-      parts = [...activity.outboxes().map(({ part }) => part.subscribe(changed)), ...activity.watchers().map(({ part }) => part.subscribeSync(changed))];
+      parts = [
+        ...activity.outboxes().map(({ part }) => part.subscribe(changed)),
+        ...activity.watchers().map(({ part }) => part.subscribeSync(changed)),
+      ];
       changed();
     };
     follow();

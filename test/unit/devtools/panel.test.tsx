@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { WakuPeersDevtools, WakuPeersDevtoolsPanel } from "../../../src/devtools/index.js";
 import { useMessages, useSend } from "../../../src/message-hooks/index.js";
-import { createMockPeerManager, createMockWakuNode, MockWakuPeersProvider, type MockPeerManager } from "../../../src/testing/index.js";
+import {
+  createMockPeerManager,
+  createMockWakuNode,
+  MockWakuPeersProvider,
+  type MockPeerManager,
+} from "../../../src/testing/index.js";
 import { ErrorBoundary } from "./_error-boundary.js";
 import { byTestId, devtoolsRoot, inside } from "./_shadow.js";
 
@@ -50,14 +55,21 @@ describe("<WakuPeersDevtoolsPanel>", () => {
     expect(byTestId(root, "devtools-status").dataset.status).toBe("reconnecting");
     expect(byTestId(root, "devtools-count-filter").dataset.connected).toBe("0");
     expect(byTestId(root, "devtools-recovery").dataset.inProgress).toBe("true");
-    const timeline = [...root.querySelectorAll<HTMLElement>("[data-testid=devtools-timeline-entry]")].map((entry) => entry.dataset.status);
+    const timeline = [...root.querySelectorAll<HTMLElement>("[data-testid=devtools-timeline-entry]")].map(
+      (entry) => entry.dataset.status,
+    );
     expect(timeline[0]).toBe("reconnecting");
-    expect([...root.querySelectorAll<HTMLElement>("[data-testid=devtools-peer]")].map((peer) => peer.dataset.state)).toEqual(["not connected", "not connected"]);
+    expect([...root.querySelectorAll<HTMLElement>("[data-testid=devtools-peer]")].map((peer) => peer.dataset.state)).toEqual([
+      "not connected",
+      "not connected",
+    ]);
   });
 
   it("reconnect and hard reconnect go through the manager and show their result", async () => {
     const manager = mock({ status: "reconnecting", firstConnectedAt: 1 });
-    manager.setReconnect((options) => (options?.hard ? { ok: true } : { ok: false, error: { code: "NO_PEERS", message: "nobody to dial" } }));
+    manager.setReconnect((options) =>
+      options?.hard ? { ok: true } : { ok: false, error: { code: "NO_PEERS", message: "nobody to dial" } },
+    );
     const { root } = await renderPanel(manager);
     fireEvent.click(byTestId(root, "devtools-reconnect"));
     await waitFor(() => expect(byTestId(root, "devtools-action-result").dataset.ok).toBe("false"));
@@ -87,7 +99,9 @@ describe("<WakuPeersDevtoolsPanel>", () => {
     const { root, node } = await renderPanel(manager);
     const first = root.querySelector<HTMLElement>('[data-peer-id="mock-peer-1"]')!;
     fireEvent.click(inside(first as unknown as ShadowRoot).getByText("Hang up"));
-    await waitFor(() => expect(root.querySelector<HTMLElement>('[data-peer-id="mock-peer-1"]')?.dataset.state).toBe("not connected"));
+    await waitFor(() =>
+      expect(root.querySelector<HTMLElement>('[data-peer-id="mock-peer-1"]')?.dataset.state).toBe("not connected"),
+    );
     expect(node.hangUps).toEqual(["mock-peer-1"]);
     expect(byTestId(root, "devtools-action-result").textContent).toContain("hung up mock-peer-1");
 
@@ -158,7 +172,9 @@ describe("<WakuPeersDevtools> (floating)", () => {
     act(() => manager.setStatus("degraded"));
     expect(toggle.textContent).toContain("degraded");
     fireEvent.click(toggle);
-    const statuses = [...root.querySelectorAll<HTMLElement>("[data-testid=devtools-timeline-entry]")].map((entry) => entry.dataset.status);
+    const statuses = [...root.querySelectorAll<HTMLElement>("[data-testid=devtools-timeline-entry]")].map(
+      (entry) => entry.dataset.status,
+    );
     expect(statuses.slice(0, 2)).toEqual(["degraded", "connected"]);
     fireEvent.click(byTestId(root, "devtools-close"));
     expect(root.querySelector("[data-testid=waku-peers-devtools]")).toBeNull();

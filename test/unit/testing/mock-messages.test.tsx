@@ -3,7 +3,13 @@ import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { useMessages, useSend, useSendStatus } from "../../../src/message-hooks/index.js";
-import { createMockPeerManager, createMockWakuNode, MockWakuPeersProvider, type MockPeerManager, type MockWakuNode } from "../../../src/testing/index.js";
+import {
+  createMockPeerManager,
+  createMockWakuNode,
+  MockWakuPeersProvider,
+  type MockPeerManager,
+  type MockWakuNode,
+} from "../../../src/testing/index.js";
 
 const TOPIC = "/test/1/chat/proto";
 const text = (payload: Uint8Array) => new TextDecoder().decode(payload);
@@ -50,7 +56,9 @@ describe("the message mocks under MockWakuPeersProvider", () => {
     expect(status.result.current?.status).toBe("sent");
     await advance(1_500);
     expect(status.result.current?.status).toBe("confirmed");
-    expect(node.sent.map((attempt) => [attempt.peerId, text(attempt.payload), attempt.ok])).toEqual([["mock-peer-1", "hi", true]]);
+    expect(node.sent.map((attempt) => [attempt.peerId, text(attempt.payload), attempt.ok])).toEqual([
+      ["mock-peer-1", "hi", true],
+    ]);
     expect(node.stored).toEqual([status.result.current?.hash]);
   });
 
@@ -79,7 +87,9 @@ describe("the message mocks under MockWakuPeersProvider", () => {
     await advance(0);
     expect(result.current.sync.status).toBe("live");
     await act(() => node.deliver(TOPIC, "live"));
-    expect(result.current.messages.map((message) => [text(message.message.payload), message.source])).toEqual([["live", "filter"]]);
+    expect(result.current.messages.map((message) => [text(message.message.payload), message.source])).toEqual([
+      ["live", "filter"],
+    ]);
 
     act(() => manager.lose());
     await act(() => node.deliver(TOPIC, "missed while away", { via: "store", timestamp: manager.clock.now() + 1 }));

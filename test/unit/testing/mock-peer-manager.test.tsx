@@ -2,7 +2,14 @@ import { act, render, renderHook, screen } from "@testing-library/react";
 import { StrictMode, type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { useConnectionStatus, useLostConnectionListener, usePeerHealth, usePeers, useReconnect, useWakuNode } from "../../../src/index.js";
+import {
+  useConnectionStatus,
+  useLostConnectionListener,
+  usePeerHealth,
+  usePeers,
+  useReconnect,
+  useWakuNode,
+} from "../../../src/index.js";
 import { createMockPeerManager, MockWakuPeersProvider, scenario, type MockPeerManager } from "../../../src/testing/index.js";
 
 beforeEach(() => void vi.useFakeTimers());
@@ -15,32 +22,56 @@ const under = (manager: MockPeerManager) =>
 
 describe("createMockPeerManager", () => {
   it("starts idle; { status: 'connected' } alone comes with just enough peers to meet the requirements", () => {
-    expect(createMockPeerManager().store.getState()).toMatchObject({ status: "idle", peers: {}, health: { overall: "unhealthy" } });
+    expect(createMockPeerManager().store.getState()).toMatchObject({
+      status: "idle",
+      peers: {},
+      health: { overall: "unhealthy" },
+    });
     const connected = createMockPeerManager({ status: "connected" }, { requirements: { lightPush: 3 } }).store.getState();
     expect(Object.keys(connected.peers)).toEqual(["mock-peer-1", "mock-peer-2", "mock-peer-3"]);
-    expect(connected.health).toMatchObject({ overall: "healthy", lightPush: { connected: 3, required: 3, ok: true }, peerExchange: { connected: 0, required: 0, ok: true } });
+    expect(connected.health).toMatchObject({
+      overall: "healthy",
+      lightPush: { connected: 3, required: 3, ok: true },
+      peerExchange: { connected: 0, required: 0, ok: true },
+    });
     expect(connected.firstConnectedAt).toBeTypeOf("number");
   });
 
   it("health follows the peers through the core's own rule; setHealth sets counts alone", () => {
     const manager = createMockPeerManager({ status: "connecting" });
     manager.addPeer({ id: "A", protocols: ["lightPush", "filter"] });
-    expect(manager.store.getState().health).toMatchObject({ overall: "degraded", lightPush: { connected: 1 }, store: { connected: 0, ok: false } });
+    expect(manager.store.getState().health).toMatchObject({
+      overall: "degraded",
+      lightPush: { connected: 1 },
+      store: { connected: 0, ok: false },
+    });
     manager.addPeer({ id: "B" });
     manager.addPeer({ id: "C", connected: false });
-    expect(manager.store.getState().health).toMatchObject({ overall: "healthy", lightPush: { connected: 2 }, store: { connected: 1 } });
+    expect(manager.store.getState().health).toMatchObject({
+      overall: "healthy",
+      lightPush: { connected: 2 },
+      store: { connected: 1 },
+    });
     manager.removePeer("B");
     expect(manager.store.getState().health.overall).toBe("degraded");
     manager.setHealth({ filter: 0, lightPush: 0 });
     expect(manager.store.getState().health).toMatchObject({ overall: "unhealthy", store: { connected: 0 } });
-    expect(manager.store.getState().events.map((event) => event.type)).toEqual(["status", "peer:connected", "peer:connected", "peer:disconnected"]);
+    expect(manager.store.getState().events.map((event) => event.type)).toEqual([
+      "status",
+      "peer:connected",
+      "peer:connected",
+      "peer:disconnected",
+    ]);
   });
 
   it("the hooks under MockWakuPeersProvider read the mock exactly as they read a real manager", () => {
     const manager = createMockPeerManager({ status: "connected" });
-    const { result } = renderHook(() => ({ status: useConnectionStatus(), filter: usePeerHealth("filter"), peers: usePeers(), node: useWakuNode() }), {
-      wrapper: under(manager),
-    });
+    const { result } = renderHook(
+      () => ({ status: useConnectionStatus(), filter: usePeerHealth("filter"), peers: usePeers(), node: useWakuNode() }),
+      {
+        wrapper: under(manager),
+      },
+    );
     expect(result.current.status).toMatchObject({ status: "connected", isConnected: true });
     expect(result.current.filter).toEqual({ connected: 2, required: 2, ok: true });
     expect(result.current.peers.map((peer) => peer.id)).toEqual(["mock-peer-1", "mock-peer-2"]);
@@ -61,11 +92,19 @@ describe("createMockPeerManager", () => {
     );
     act(() => manager.lose());
     expect(result.current).toBe("reconnecting");
-    expect(manager.store.getState()).toMatchObject({ lost: "lost", health: { overall: "unhealthy" }, recovery: { inProgress: true, attempt: 1 } });
+    expect(manager.store.getState()).toMatchObject({
+      lost: "lost",
+      health: { overall: "unhealthy" },
+      recovery: { inProgress: true, attempt: 1 },
+    });
     expect(Object.values(manager.store.getState().peers).map((peer) => peer.connected)).toEqual([false, false]);
     act(() => manager.restore());
     expect(result.current).toBe("connected");
-    expect(manager.store.getState()).toMatchObject({ lost: "restored", health: { overall: "healthy" }, recovery: { inProgress: false } });
+    expect(manager.store.getState()).toMatchObject({
+      lost: "restored",
+      health: { overall: "healthy" },
+      recovery: { inProgress: false },
+    });
     expect(manager.store.getState().recovery.lastRecoveredAt).toBeTypeOf("number");
     act(() => manager.fail());
     expect(result.current).toBe("disconnected");
@@ -102,9 +141,14 @@ describe("createMockPeerManager", () => {
     const manager = createMockPeerManager({ status: "connected" });
     manager.reportFailure("mock-peer-1", "lightPush", "rejected");
     manager.reportSuccess("mock-peer-2", "store");
-    expect(manager.store.getState().peers["mock-peer-1"]).toMatchObject({ score: 80, lastFailure: { protocol: "lightPush", reason: "rejected" } });
+    expect(manager.store.getState().peers["mock-peer-1"]).toMatchObject({
+      score: 80,
+      lastFailure: { protocol: "lightPush", reason: "rejected" },
+    });
     expect(manager.calls.reportFailure).toEqual([{ peerId: "mock-peer-1", protocol: "lightPush", reason: "rejected" }]);
-    expect(() => manager.reportFailure("mock-peer-1", "lightpush" as never)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(() => manager.reportFailure("mock-peer-1", "lightpush" as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
     manager.simulateOffline(true);
     expect(manager.store.getState().online).toBe(false);
     expect(manager.calls.simulateOffline).toEqual([true]);
@@ -153,7 +197,10 @@ describe("scenario", () => {
     await cancelled.done;
     expect(manager.store.getState().status).toBe("connected");
 
-    const stopped = scenario(manager, [{ after: 100, status: "degraded" }, { after: 100, lose: true }]);
+    const stopped = scenario(manager, [
+      { after: 100, status: "degraded" },
+      { after: 100, lose: true },
+    ]);
     vi.advanceTimersByTime(100);
     manager.stop();
     vi.advanceTimersByTime(1_000);
