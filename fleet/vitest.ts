@@ -8,6 +8,8 @@
  *   network from a test with `fleetControl` (`waku-peers-fleet/control-client`).
  */
 import type { CreateNodeOptions } from "@waku/interfaces";
+// Loads vitest's types into the program so the ProvidedContext augmentation below has a module to extend.
+import type {} from "vitest";
 
 import { startControlApi } from "./control-api.js";
 import type { FleetControlAddress } from "./control-client.js";
