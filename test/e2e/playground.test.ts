@@ -45,9 +45,10 @@ describe("the playground in Chromium against the local fleet", () => {
     browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
-    // A ceiling for each click and fill, not a timing: with the machine loaded (load average 11 on
-    // 2 cores seen) the renderer can take seconds to answer while the fleet restarts.
-    page.setDefaultTimeout(10_000);
+    // A ceiling for each click and fill, not a timing: with the machine loaded (load average 11–19
+    // on 2 cores seen) the renderer can take over 10 s to answer while it re-dials (Playwright's
+    // own default, 30 s).
+    page.setDefaultTimeout(30_000);
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     await page.goto(playground.url, { timeout: 60_000 });
   });
