@@ -25,6 +25,7 @@ import { withTimeout } from "./lib/time.js";
 import { describeMachine } from "./machine.js";
 import { backOnlineBenchmark } from "./rows/back-online.js";
 import { bundleBenchmark } from "./rows/bundle.js";
+import { bundleDevtoolsBenchmark } from "./rows/bundle-devtools.js";
 import { bundleMessagesBenchmark } from "./rows/bundle-messages.js";
 import { eventCostBenchmark } from "./rows/event-cost.js";
 import { falseDropsBenchmark } from "./rows/false-drops.js";
@@ -63,6 +64,8 @@ const ROW_ORDER = [
   "messages-duplicates",
   "backfill-latency",
   "bundle-messages",
+  "bundle-devtools",
+  "bundle-devtools-prod",
 ] as const;
 
 /**
@@ -75,7 +78,7 @@ const ROW_ORDER = [
  * nothing worth quoting and must stay short (`npm test` runs it), so it runs the lanes side by side.
  */
 const LANES: readonly (readonly Benchmark[])[] = [
-  [bundleBenchmark, bundleMessagesBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
+  [bundleBenchmark, bundleMessagesBenchmark, bundleDevtoolsBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
   [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, falseDropsBenchmark, redundancyRestoredBenchmark, restartRecoveryBenchmark, messagesBenchmark, hostilePxBenchmark],
 ];
 

@@ -21,6 +21,8 @@ export function playgroundViteConfig(config: PlaygroundConfig): UserConfig & { c
     configFile: false,
     logLevel: "warn",
     plugins: [playgroundConfigPlugin(config)],
+    // "waku-peers-fleet/control-client" (the chaos panel's client) resolves to its source, like in tsc.
+    resolve: { tsconfigPaths: true },
     oxc: { jsx: { runtime: "automatic" } },
     server: { host: "127.0.0.1", strictPort: false },
     // The library's sources live outside this root, so Vite's first scan misses their imports and

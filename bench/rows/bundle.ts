@@ -37,6 +37,8 @@ export interface BundleSize {
   main: number;
   /** Chunks reached only through `import()`: loaded when first needed. */
   later: number;
+  /** Every JavaScript chunk's minified text, for checks of what a build contains. */
+  code: string[];
 }
 
 export async function bundleSize(entry: string): Promise<BundleSize> {
@@ -69,7 +71,8 @@ export async function bundleSize(entry: string): Promise<BundleSize> {
     if (main.has(name)) mainBytes += bytes;
     else laterBytes += bytes;
   }
-  return { main: mainBytes, later: laterBytes };
+  const code = result.outputFiles.filter((file) => file.path.endsWith(".js")).map((file) => file.text);
+  return { main: mainBytes, later: laterBytes, code };
 }
 
 /** The chunk and every chunk it reaches through static imports. */

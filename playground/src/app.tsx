@@ -1,27 +1,30 @@
+import { WakuPeersDevtools, WakuPeersDevtoolsPanel } from "../../src/devtools/index.js";
 import type { PlaygroundConfig } from "./config.js";
 import { ConnectionBadge } from "./components/connection-badge.js";
 import { HealthCounts } from "./components/health-counts.js";
 import { ReconnectButton } from "./components/reconnect-button.js";
 import { CountsTimeline } from "./components/counts-timeline.js";
-import { PeersTable } from "./components/peers-table.js";
 import { ChaosPanel } from "./components/chaos-panel.js";
 import { SendBox } from "./components/send-box.js";
-import { EventLog } from "./components/event-log.js";
+import { Legend } from "./components/legend.js";
+
+/** `?devtools=floating` shows the devtools as the floating panel an app would use, instead of in the page. */
+const floatingDevtools = new URLSearchParams(window.location.search).get("devtools") === "floating";
 
 export function App({ config }: { config: PlaygroundConfig }) {
+  const peerLabels = Object.fromEntries((config.fleetNodes ?? []).map((node) => [node.peerId, `node ${node.index} (${node.role})`]));
   return (
     <div className="page">
       <header className="header">
         <div>
           <h1>waku-peers playground</h1>
-          <p className="subtitle">
-            {config.mode === "fleet"
-              ? `Local fleet of ${config.fleetNodes?.length ?? 0} Waku service nodes on 127.0.0.1`
-              : "Public Waku network"}
+          <p className="muted">
+            {config.mode === "fleet" ? `Local fleet of ${config.fleetNodes?.length ?? 0} Waku service nodes on 127.0.0.1` : "Public Waku network"}
           </p>
         </div>
         <ConnectionBadge />
       </header>
+      <Legend />
       <main className="grid">
         <section className="card">
           <h2>Service peers</h2>
@@ -31,10 +34,6 @@ export function App({ config }: { config: PlaygroundConfig }) {
         <section className="card">
           <h2>Counts over time</h2>
           <CountsTimeline />
-        </section>
-        <section className="card wide">
-          <h2>Peers</h2>
-          <PeersTable fleetNodes={config.fleetNodes ?? []} />
         </section>
         {config.control && (
           <section className="card">
@@ -46,11 +45,16 @@ export function App({ config }: { config: PlaygroundConfig }) {
           <h2>Send and receive</h2>
           <SendBox contentTopic={config.contentTopic} />
         </section>
-        <section className="card wide">
-          <h2>Recent events</h2>
-          <EventLog />
-        </section>
+        {!floatingDevtools && (
+          <section className="card wide">
+            <h2>
+              Devtools <span className="muted">&lt;WakuPeersDevtoolsPanel /&gt; from waku-peers/devtools: peers, recovery, events</span>
+            </h2>
+            <WakuPeersDevtoolsPanel peerLabels={peerLabels} />
+          </section>
+        )}
       </main>
+      {floatingDevtools && <WakuPeersDevtools peerLabels={peerLabels} />}
     </div>
   );
 }

@@ -66,9 +66,10 @@ export function createPeerManager(node: WakuNodeLike, options?: CreatePeerManage
     active = loaded.startActiveParts(runtime);
     for (const args of pendingReports.splice(0)) active.report(...args);
   };
+  let simulateOffline: (offline: boolean) => void;
   try {
     watchNode(runtime);
-    followEnvironment(runtime);
+    simulateOffline = followEnvironment(runtime);
     if (activeParts.loaded !== undefined) start(activeParts.loaded);
     else activeParts.load().then(start).catch((error: unknown) => runtime.fail("UNEXPECTED", `the peer manager's parts could not start: ${errorMessage(error)}`));
     runtime.commitNow();
@@ -83,6 +84,7 @@ export function createPeerManager(node: WakuNodeLike, options?: CreatePeerManage
     reportFailure: (peerId, protocol, reason) => report(checkedPeer(peerId), checkedProtocol(protocol), false, reason),
     reportSuccess: (peerId, protocol) => report(checkedPeer(peerId), checkedProtocol(protocol), true),
     onLostConnection: (listener) => (runtime.signal.aborted ? () => {} : runtime.lostListeners.add(listener)),
+    simulateOffline: (offline) => simulateOffline(offline === true),
     stop: () => runtime.stop(),
   };
 }
@@ -96,12 +98,14 @@ async function whenStarted(runtime: Runtime, active: () => ActiveParts | undefin
   return { ok: false, status: runtime.store.getState().status, durationMs: 0, dialed: 0, error };
 }
 
-function checkedPeer(peerId: unknown): string {
+/** `reportFailure` / `reportSuccess`'s peer id check (also the mock manager's, in waku-peers/testing). */
+export function checkedPeer(peerId: unknown): string {
   if (typeof peerId === "string") return peerId;
   throw new WakuPeersError("INVALID_ARGUMENT", [`peerId must be a peer id string, got ${typeof peerId}`]);
 }
 
-function checkedProtocol(protocol: unknown): ProtocolName {
+/** `reportFailure` / `reportSuccess`'s protocol check. */
+export function checkedProtocol(protocol: unknown): ProtocolName {
   if (PROTOCOL_NAMES.includes(protocol as ProtocolName)) return protocol as ProtocolName;
   throw new WakuPeersError("INVALID_ARGUMENT", [`protocol must be one of ${PROTOCOL_NAMES.join(", ")}, got ${String(protocol)}`]);
 }

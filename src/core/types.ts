@@ -361,6 +361,14 @@ export interface PeerManager {
   reportSuccess(peerId: string, protocol: ProtocolName): void;
   /** Follow the lost-connection signal (`lost` / `restored` / `failed`). Returns an unsubscribe. */
   onLostConnection(listener: (state: Exclude<LostConnectionState, "ok">) => void): () => void;
+  /**
+   * Development and tests: `true` makes the manager hear `offline` from its environment, as if the
+   * device had lost its network, and ignore the environment's own online/offline hints until
+   * `false` (then it hears the environment's current flag). It reacts as to a real outage of the
+   * device: no dialing, no peer blamed, the outbox holds its messages; open connections stay until
+   * they fail. The devtools' "Simulate offline" uses it.
+   */
+  simulateOffline(offline: boolean): void;
   /** Detach every listener and timer; status becomes `disconnected`. Does not stop the node. Idempotent. */
   stop(): void;
 }

@@ -1,5 +1,6 @@
 import type { PeerManager } from "../core/index.js";
 import { createOutbox, type CreateOutboxOptions, type MessageContext, type Outbox, type OutboxItem, type TopicOrEncoder } from "../messages/index.js";
+import { messageActivityOf } from "./message-activity.js";
 
 /** What `useOutbox()` shows: every outbox the app's hooks hold, together. */
 export interface OutboxesSnapshot {
@@ -36,6 +37,7 @@ const EMPTY: OutboxesSnapshot = Object.freeze({ items: Object.freeze([]), pendin
 
 function createOutboxRegistry(context: MessageContext): OutboxRegistry {
   const held = new Map<TopicOrEncoder, { outbox: Outbox; uses: number; unsubscribe: () => void }>();
+  const activity = messageActivityOf(context.manager);
   const listeners = new Set<() => void>();
   let cached: OutboxesSnapshot | undefined;
   const changed = (): void => {
@@ -50,7 +52,13 @@ function createOutboxRegistry(context: MessageContext): OutboxRegistry {
         return existing.outbox;
       }
       const outbox = createOutbox(context, { ...options, ...(typeof topic === "string" ? { contentTopic: topic } : { encoder: topic }) });
-      held.set(topic, { outbox, uses: 1, unsubscribe: outbox.subscribe(changed) });
+      const unlist = activity.addOutbox(typeof topic === "string" ? topic : topic.contentTopic, outbox);
+      const unsubscribe = outbox.subscribe(changed);
+      const release = () => {
+        unsubscribe();
+        unlist();
+      };
+      held.set(topic, { outbox, uses: 1, unsubscribe: release });
       changed();
       return outbox;
     },

@@ -2,8 +2,8 @@
 import type { IDecodedMessage } from "@waku/sdk";
 import { useEffect, useInsertionEffect, useRef } from "react";
 
-import { watchMessages, type ReceivedMessage, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";
-import { watcherOptions } from "./watcher-options.js";
+import type { ReceivedMessage, TopicOrDecoder, WatchMessagesOptions } from "../messages/index.js";
+import { listedWatcher } from "./listed-watcher.js";
 import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
 
 export interface UseMessageListenerParameters extends MessageHookParameters, Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {}
@@ -35,7 +35,7 @@ export function useMessageListener<T extends IDecodedMessage = IDecodedMessage>(
   });
   useEffect(() => {
     if (context === undefined) return;
-    const watcher = watchMessages<T>(context, watcherOptions(topic, (message) => latest.current(message), parameters));
+    const watcher = listedWatcher<T>(context, topic, (message) => latest.current(message), parameters);
     return () => watcher.stop();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [context, topic]);

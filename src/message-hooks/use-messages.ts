@@ -2,8 +2,8 @@
 import type { IDecodedMessage } from "@waku/sdk";
 import { useEffect, useState } from "react";
 
-import { mergeMessages, watchMessages, type ReceivedMessage, type SyncState, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";
-import { watcherOptions } from "./watcher-options.js";
+import { mergeMessages, type ReceivedMessage, type SyncState, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";
+import { listedWatcher } from "./listed-watcher.js";
 import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
 
 export interface UseMessagesParameters extends MessageHookParameters, Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {
@@ -64,7 +64,7 @@ export function useMessages<T extends IDecodedMessage = IDecodedMessage>(
       if (batch.length === 0) queueMicrotask(flush);
       batch.push(message);
     };
-    const watcher = watchMessages<T>(context, watcherOptions(topic, onMessage, parameters));
+    const watcher = listedWatcher<T>(context, topic, onMessage, parameters);
     const showSync = (sync: SyncState): void => setResult((previous) => (previous.sync === sync ? previous : { ...previous, sync }));
     showSync(watcher.getSync());
     const unsubscribe = watcher.subscribeSync(showSync);

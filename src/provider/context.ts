@@ -1,4 +1,5 @@
 "use client";
+import type { LightNode } from "@waku/sdk";
 import { createContext, useContext, useMemo } from "react";
 
 import { WakuPeersError, type PeerManager } from "../core/index.js";
@@ -36,11 +37,15 @@ export function useWakuPeersContext(hookName: string, parameters?: WakuPeersHook
 
 const noAttachmentChanges = () => () => {};
 
-function contextValueOf(manager: PeerManager): WakuPeersContextValue {
+/**
+ * A manager (and optionally its node) as the provider's context value: what the hooks read when
+ * given `{ manager }`, and what `<MockWakuPeersProvider>` provides.
+ */
+export function contextValueOf(manager: PeerManager, node?: LightNode): WakuPeersContextValue {
   return {
     store: manager.store,
     // A bare manager does not expose its node; apps running the core hold it themselves.
-    getNode: () => undefined,
+    getNode: () => node,
     getManager: () => manager,
     subscribeAttachment: noAttachmentChanges,
     onLostConnection: (listener) => manager.onLostConnection(listener),

@@ -5,14 +5,17 @@
 import { type ChildProcessByStdio, execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
-export const REPO = fileURLToPath(new URL("../..", import.meta.url));
+// Paths from the file's own path, not `new URL(…, import.meta.url)`: Vite rewrites that pattern as
+// an asset URL when a file is loaded in a DOM test environment (the README's Badge test does).
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = join(HERE, "..", "..") + sep;
 export const FLEET_DIR = join(REPO, "fleet");
-const CONSUMER_SOURCES = fileURLToPath(new URL("./consumer", import.meta.url));
+const CONSUMER_SOURCES = join(HERE, "consumer");
 const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
 
 /** What the consumer installs besides the two tarballs, at the versions this repo uses. */

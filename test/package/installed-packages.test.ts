@@ -169,7 +169,7 @@ describe("npx waku-fleet in the consumer", () => {
       expect(connected.code, connected.stderr).toBe(0);
       const report = JSON.parse(connected.stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
       console.log(`[package] a light node with the printed options: ${JSON.stringify(report)}`);
-      expect(report).toMatchObject({ status: "connected", rebuiltEqualsPrinted: true });
+      expect(report).toMatchObject({ status: "connected", rebuiltEqualsPrinted: true, runningPerControlApi: 3 });
 
       processes = [cli.child.pid!, ...descendants(cli.child.pid!)];
       expect(processes.length).toBeGreaterThanOrEqual(1 + 3);

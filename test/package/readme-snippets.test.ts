@@ -6,7 +6,7 @@
  * lifted out). Both see consumer/readme-prelude.d.ts (App, toast, contentTopic, vite/client).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FLEET_DIR, REPO, typeCheck } from "./_consumer-project.js";
 import { entrySources } from "./_entry-sources.js";
@@ -25,13 +25,22 @@ function moduleSource(block: CodeBlock): string {
   return `${header}${imports.join("\n")}\nexport async function readmeFragment(): Promise<void> {\n${body.join("\n")}\n}\n`;
 }
 
+/**
+ * Where a block is written: a block that presents itself as a file (first line `// src/badge.tsx`)
+ * at that path, so blocks import each other as the files of an app do; any other at `line-N`.
+ */
+function fileOf(block: CodeBlock): string {
+  return /^\/\/ ([\w./-]+\.tsx?)(\s|$)/.exec(block.code)?.[1] ?? `line-${block.line}.${block.language}`;
+}
+
 /** Compiles the blocks in one program; the errors, each named by its README line. */
 async function compile(blocks: readonly CodeBlock[], name: string): Promise<string[]> {
   const dir = join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files = blocks.map((block) => {
-    const file = `line-${block.line}.${block.language}`;
+    const file = fileOf(block);
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), moduleSource(block));
     return file;
   });
@@ -60,9 +69,10 @@ async function compile(blocks: readonly CodeBlock[], name: string): Promise<stri
   );
   const { errors } = await typeCheck(dir, "tsconfig.json");
   return errors.map((error) => {
-    const [, fence, line, column] = /^line-(\d+)\.tsx?\((\d+),(\d+)\)/.exec(error.line) ?? [];
-    const block = blocks.find((candidate) => String(candidate.line) === fence);
+    const [, file, line, column] = /^(\S+?\.tsx?)\((\d+),(\d+)\)/.exec(error.line) ?? [];
+    const block = blocks.find((candidate) => fileOf(candidate) === file);
     if (!block) return error.line;
+    const fence = block.line;
     const message = error.line.slice(error.line.indexOf("): ") + 3);
     // Line 1 of a generated module is its header, so file line n is README line fence + n - 1.
     // A fragment's lines moved (imports lifted), so it is named by its fence only.

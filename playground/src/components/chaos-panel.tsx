@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from "react";
 import type { FleetNodeInfo } from "waku-peers-fleet";
-import { controlClient, type NodeAction } from "./control-client.js";
+import { fleetControl, type FleetNodeAction } from "waku-peers-fleet/control-client";
 
-const NODE_ACTIONS: NodeAction[] = ["kill", "freeze", "thaw", "restart"];
+const NODE_ACTIONS: FleetNodeAction[] = ["kill", "freeze", "thaw", "restart"];
 
 /** Breaks the local fleet on purpose through its control API, to watch waku-peers react. */
 export function ChaosPanel({ control }: { control: { url: string; token: string } }) {
-  const client = useMemo(() => controlClient(control), [control]);
+  const client = useMemo(() => fleetControl(control), [control]);
   const [nodes, setNodes] = useState<FleetNodeInfo[]>([]);
   const [error, setError] = useState<string>();
 
@@ -28,38 +28,36 @@ export function ChaosPanel({ control }: { control: { url: string; token: string 
   const run = (work: () => Promise<unknown>) => {
     work().catch((reason: unknown) => setError(String(reason)));
   };
-  const everyNode = (action: NodeAction) => () => Promise.all(nodes.map((node) => client.act(node.index, action)));
+  const everyNode = (action: FleetNodeAction) => () => Promise.all(nodes.map((node) => client.act(node.index, action)));
 
   return (
     <div className="chaos" data-testid="chaos-panel">
-      <table>
-        <tbody>
-          {nodes.map((node) => (
-            <tr key={node.index} data-testid={`chaos-node-${node.index}`} data-state={node.state}>
-              <th>
-                node {node.index} <span className="muted">{node.role}</span>
-              </th>
-              <td className={`state state-${node.state}`}>{node.state}</td>
-              <td>
-                {NODE_ACTIONS.map((action) => (
-                  <button key={action} type="button" data-testid={`chaos-${action}-${node.index}`} onClick={() => run(() => client.act(node.index, action))}>
-                    {action}
-                  </button>
-                ))}
-                {node.fault.lightPushStatus === undefined ? (
-                  <button type="button" data-testid={`chaos-fail-push-${node.index}`} onClick={() => run(() => client.setFault(node.index, { lightPushStatus: 503 }))}>
-                    fail light push
-                  </button>
-                ) : (
-                  <button type="button" data-testid={`chaos-clear-${node.index}`} onClick={() => run(() => client.clearFault(node.index))}>
-                    clear fault
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul className="chaos-nodes">
+        {nodes.map((node) => (
+          <li key={node.index} className="chaos-node" data-testid={`chaos-node-${node.index}`} data-state={node.state}>
+            <span className="chaos-name">
+              node {node.index} <span className="muted">{node.role}</span>
+            </span>
+            <span className={`state state-${node.state}`}>{node.state}</span>
+            <span className="chaos-actions">
+              {NODE_ACTIONS.map((action) => (
+                <button key={action} type="button" data-testid={`chaos-${action}-${node.index}`} onClick={() => run(() => client.act(node.index, action))}>
+                  {action}
+                </button>
+              ))}
+              {node.fault.lightPushStatus === undefined ? (
+                <button type="button" data-testid={`chaos-fail-push-${node.index}`} onClick={() => run(() => client.setFault(node.index, { lightPushStatus: 503 }))}>
+                  fail light push
+                </button>
+              ) : (
+                <button type="button" data-testid={`chaos-clear-${node.index}`} onClick={() => run(() => client.clearFault(node.index))}>
+                  clear fault
+                </button>
+              )}
+            </span>
+          </li>
+        ))}
+      </ul>
       <div className="row">
         <button type="button" data-testid="chaos-freeze-all" onClick={() => run(everyNode("freeze"))}>freeze all</button>
         <button type="button" data-testid="chaos-thaw-all" onClick={() => run(everyNode("thaw"))}>thaw all</button>

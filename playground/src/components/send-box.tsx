@@ -9,8 +9,8 @@ function SentItem({ id, text }: { id: string; text: string }) {
   return (
     <li>
       {text} <span className={`status ${item?.status ?? "queued"}`} data-testid="send-status">{item?.status ?? "queued"}</span>
-      {item && item.attempts > 1 && <small> · {item.attempts} attempts</small>}
-      {item?.lastError && item.status !== "confirmed" && <small className="muted"> · {item.lastError}</small>}
+      {item && item.attempts > 1 && <span className="muted"> · {item.attempts} attempts</span>}
+      {item?.lastError && item.status !== "confirmed" && <span className="muted"> · {item.lastError}</span>}
     </li>
   );
 }

@@ -10,7 +10,10 @@ import { StrictMode, useEffect, useState, type ReactElement } from "react";
 import * as wakuPeers from "waku-peers";
 import * as core from "waku-peers/core";
 import * as internal from "waku-peers/core/internal";
+import * as devtools from "waku-peers/devtools";
+import * as devtoolsInProduction from "waku-peers/devtools/production";
 import * as messages from "waku-peers/messages";
+import * as testing from "waku-peers/testing";
 import * as wakuReact from "waku-peers/waku-react";
 
 const nodeOptions: CreateNodeOptions = {
@@ -69,8 +72,38 @@ export function AppWithOptions(): ReactElement {
       <wakuPeers.WakuPeersProvider options={nodeOptions} requirements={{ lightPush: 2, filter: 2, store: 1 }}>
         <Badge />
         <Chat />
+        <devtools.WakuPeersDevtools initialIsOpen={false} position="bottom-left" peerLabels={{ "16Uiu2HAm": "ours" }} />
       </wakuPeers.WakuPeersProvider>
     </StrictMode>
+  );
+}
+
+/** A support page that shows the devtools panel in production builds too, and the Redux DevTools bridge. */
+export function SupportPage({ manager }: { manager: core.PeerManager }): ReactElement {
+  useEffect(() => devtools.connectReduxDevtools(manager, { name: "consumer peers" }), [manager]);
+  devtools.useReduxDevtools({ manager, name: "consumer peers (hook)" });
+  const props: devtools.WakuPeersDevtoolsPanelProps = { manager };
+  return <devtoolsInProduction.WakuPeersDevtoolsPanel {...props} />;
+}
+
+/** What a component test does: the real hooks over a mock manager, a story on fake timers, the message mocks. */
+export async function componentTest(): Promise<ReactElement> {
+  const manager: testing.MockPeerManager = testing.createMockPeerManager({ status: "connected" }, { requirements: { store: 1 } });
+  manager.setReconnect({ ok: false, delayMs: 500, error: { code: "TIMEOUT", message: "slow" } });
+  const story: testing.Scenario = testing.scenario(manager, [
+    { after: 1_000, lose: true },
+    { after: 5_000, restore: true },
+  ]);
+  const node: testing.MockWakuNode = testing.createMockWakuNode(manager);
+  node.sendResult = { error: "Remote peer rejected" };
+  const hash: string = await node.deliver("/consumer/1/chat/proto", "hello", { via: "store" });
+  await story.done;
+  console.info(hash, manager.calls.reconnect.length, node.sent.length);
+  return (
+    <testing.MockWakuPeersProvider manager={manager} node={node}>
+      <Badge />
+      <Chat />
+    </testing.MockWakuPeersProvider>
   );
 }
 

@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 // ENTRIES: one import per public entry of waku-peers-fleet. The polyfill goes first (Node 20).
 import "waku-peers-fleet/polyfill";
 import { lightNodeOptions, type FleetNodeInfo } from "waku-peers-fleet";
+import { fleetControl, type FleetControl } from "waku-peers-fleet/control-client";
+import { fleetGlobalSetup, type ProvidedFleet } from "waku-peers-fleet/vitest";
 
 import { createLightNode, type CreateNodeOptions } from "@waku/sdk";
 import { createPeerManager, type ConnectionStatus } from "waku-peers/core";
@@ -28,6 +30,13 @@ if (!printed?.networkConfig || !("clusterId" in printed.networkConfig)) throw ne
 const { clusterId, numShardsInCluster = 0 } = printed.networkConfig as { clusterId: number; numShardsInCluster?: number };
 // The library builds the same options from the node lines as the CLI printed.
 const rebuilt = lightNodeOptions({ nodes, clusterId, numShardsInCluster });
+// The control API line is all a test needs to break the network (what waku-peers-fleet/vitest provides).
+const address = lines.find((line) => line.type === "control-api");
+if (!address) throw new Error("no control-api line");
+const control: FleetControl = fleetControl(address);
+const provided: Pick<ProvidedFleet, "control" | "clusterId"> = { control: address, clusterId };
+const setup: ReturnType<typeof fleetGlobalSetup> = fleetGlobalSetup({ nodes: 1 });
+void setup;
 
 const started = performance.now();
 const node = await createLightNode(structuredClone(printed));
@@ -52,6 +61,8 @@ try {
       status,
       connectMs: Math.round(performance.now() - started),
       rebuiltEqualsPrinted: JSON.stringify(rebuilt) === JSON.stringify(printed),
+      runningPerControlApi: (await control.nodes()).filter((listed) => listed.state === "running").length,
+      cluster: provided.clusterId,
       lightPush: health.lightPush.connected,
       filter: health.filter.connected,
       store: health.store.connected,

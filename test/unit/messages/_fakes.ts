@@ -34,6 +34,7 @@ export function fakeManager(initial: Partial<WakuPeersState> = {}): FakeManager 
     reportFailure: (peerId, protocol, reason) => void failures.push(`${peerId} ${protocol} ${reason ?? ""}`),
     reportSuccess: (peerId) => void successes.push(peerId),
     onLostConnection: () => () => {},
+    simulateOffline: (offline) => store.setState({ online: !offline }),
     stop: () => {},
   };
 }

@@ -44,4 +44,35 @@ describe("public API", { timeout: COLD_IMPORT_TIMEOUT_MS }, () => {
       ]
     `);
   });
+
+  it("waku-peers/devtools exports exactly these names", async () => {
+    expect(Object.keys(await import("../../../src/devtools/index.js")).sort()).toMatchInlineSnapshot(`
+      [
+        "WakuPeersDevtools",
+        "WakuPeersDevtoolsPanel",
+        "connectReduxDevtools",
+        "useReduxDevtools",
+      ]
+    `);
+  });
+
+  it("waku-peers/devtools/production exports exactly these names", async () => {
+    expect(Object.keys(await import("../../../src/devtools/production.js")).sort()).toMatchInlineSnapshot(`
+      [
+        "WakuPeersDevtools",
+        "WakuPeersDevtoolsPanel",
+      ]
+    `);
+  });
+
+  it("waku-peers/testing exports exactly these names", async () => {
+    expect(Object.keys(await import("../../../src/testing/index.js")).sort()).toMatchInlineSnapshot(`
+      [
+        "MockWakuPeersProvider",
+        "createMockPeerManager",
+        "createMockWakuNode",
+        "scenario",
+      ]
+    `);
+  });
 });
