@@ -78,8 +78,26 @@ const ROW_ORDER = [
  * nothing worth quoting and must stay short (`npm test` runs it), so it runs the lanes side by side.
  */
 const LANES: readonly (readonly Benchmark[])[] = [
-  [bundleBenchmark, bundleMessagesBenchmark, bundleDevtoolsBenchmark, eventCostBenchmark, rendersBenchmark, rendersIdleBenchmark, leaksHooksBenchmark, leaksProviderBenchmark],
-  [killedPeerBenchmark, backOnlineBenchmark, frozenPeerBenchmark, falseDropsBenchmark, redundancyRestoredBenchmark, restartRecoveryBenchmark, messagesBenchmark, hostilePxBenchmark],
+  [
+    bundleBenchmark,
+    bundleMessagesBenchmark,
+    bundleDevtoolsBenchmark,
+    eventCostBenchmark,
+    rendersBenchmark,
+    rendersIdleBenchmark,
+    leaksHooksBenchmark,
+    leaksProviderBenchmark,
+  ],
+  [
+    killedPeerBenchmark,
+    backOnlineBenchmark,
+    frozenPeerBenchmark,
+    falseDropsBenchmark,
+    redundancyRestoredBenchmark,
+    restartRecoveryBenchmark,
+    messagesBenchmark,
+    hostilePxBenchmark,
+  ],
 ];
 
 /** A benchmark that runs past this has hung; it fails instead of holding the run. */
@@ -107,7 +125,12 @@ function parseFlags(argv: string[]): Flags {
   });
   let only: Set<string> | undefined;
   if (values.only !== undefined) {
-    only = new Set(values.only.split(",").map((name) => name.trim()).filter(Boolean));
+    only = new Set(
+      values.only
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    );
     const unknown = [...only].filter((name) => !(ROW_ORDER as readonly string[]).includes(name));
     if (unknown.length > 0 || only.size === 0) {
       throw new Error(`--only: unknown row(s) ${unknown.join(", ") || "(none given)"}; known: ${ROW_ORDER.join(", ")}`);
@@ -145,7 +168,12 @@ async function main(): Promise<number> {
   const rows: BenchRow[] = [];
   const failures: string[] = [];
 
-  log(`${flags.smoke ? "smoke run" : "full run"} of ${lanes.flat().flatMap((benchmark) => benchmark.rows).join(", ")}`);
+  log(
+    `${flags.smoke ? "smoke run" : "full run"} of ${lanes
+      .flat()
+      .flatMap((benchmark) => benchmark.rows)
+      .join(", ")}`,
+  );
   const runLane = async (lane: readonly Benchmark[]): Promise<void> => {
     for (const benchmark of lane) await runOne(benchmark);
   };

@@ -50,10 +50,10 @@ interface CliOptions {
   json: boolean;
 }
 
-function parseCli(argv: string[]): CliOptions | "help" {
-  let parsed;
+/** The flags, parsed strictly: anything unknown or malformed is a usage error. */
+function parsedFlags(argv: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
@@ -72,7 +72,10 @@ function parseCli(argv: string[]): CliOptions | "help" {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values } = parsed;
+}
+
+function parseCli(argv: string[]): CliOptions | "help" {
+  const { values } = parsedFlags(argv);
   if (values.help) return "help";
   const nodes = integer("--nodes", values.nodes, 3, 1, 64);
   const faults = parseFaultFlags(values.fault, nodes);
@@ -108,7 +111,9 @@ function faultSpec(spec: string): object {
   const named = NAMED_FAULTS[spec];
   if (named) return named;
   if (!spec.trimStart().startsWith("{")) {
-    throw new UsageError(`--fault SPEC must be a JSON object or one of ${Object.keys(NAMED_FAULTS).join(", ")}, got ${JSON.stringify(spec)}`);
+    throw new UsageError(
+      `--fault SPEC must be a JSON object or one of ${Object.keys(NAMED_FAULTS).join(", ")}, got ${JSON.stringify(spec)}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -116,7 +121,8 @@ function faultSpec(spec: string): object {
   } catch {
     throw new UsageError(`--fault SPEC is not valid JSON: ${spec}`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`--fault SPEC must be a JSON object, got ${spec}`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new UsageError(`--fault SPEC must be a JSON object, got ${spec}`);
   return parsed;
 }
 

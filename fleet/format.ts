@@ -17,7 +17,12 @@ export function formatNodeTable(nodes: readonly FleetNodeInfo[]): string {
   const rows = [COLUMNS.map((column) => column.title), ...nodes.map((node) => COLUMNS.map((column) => column.cell(node)))];
   const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
   return rows
-    .map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 

@@ -353,7 +353,11 @@ class Supervisor {
    * Runs `operation` after the node's earlier ones. Refused at once (BUSY) when too many are
    * pending; dropped (ABORTED) if its signal aborts before its turn comes.
    */
-  private enqueue(index: number, options: FleetOperationOptions | undefined, operation: (slot: Slot) => Promise<void>): Promise<void> {
+  private enqueue(
+    index: number,
+    options: FleetOperationOptions | undefined,
+    operation: (slot: Slot) => Promise<void>,
+  ): Promise<void> {
     let slot: Slot;
     try {
       slot = this.slot(index);
@@ -520,7 +524,7 @@ class Supervisor {
 
     const forkedAt = performance.now();
     let loadedAt: number | undefined;
-    let cancelDeadline = () => undefined as void;
+    let cancelDeadline: () => void = () => {};
     const ready = new Promise<NodeIdentity>((resolve, reject) => {
       const onMessage = (message: ChildMessage) => {
         if (message.type === "loaded") loadedAt = performance.now();
@@ -552,7 +556,7 @@ class Supervisor {
       const output = child.output.trim();
       throw new FleetError(
         this.closed ? "CLOSED" : "START_FAILED",
-        `fleet node ${index} failed to start: ${reason}` + (output ? `\n--- node ${index} output ---\n${output}` : ""),
+        `fleet node ${index} failed to start: ${reason}${output ? `\n--- node ${index} output ---\n${output}` : ""}`,
         { cause: error },
       );
     }
@@ -591,7 +595,7 @@ class Supervisor {
     process_.stdout?.on("data", collect);
     process_.stderr?.on("data", collect);
     process_.on("error", (error) => {
-      child.output = (child.output + `\n${error.message}`).slice(-OUTPUT_TAIL_BYTES);
+      child.output = `${child.output}\n${error.message}`.slice(-OUTPUT_TAIL_BYTES);
     });
     process_.on("message", (message: ChildMessage) => {
       if (message.type !== "fault-set" && message.type !== "stats") return;
@@ -685,9 +689,13 @@ function startDeadline(ms: number, onExpired: () => void): () => void {
 
 function throwIfAborted(signal: AbortSignal | undefined, index: number): void {
   if (signal?.aborted) {
-    throw new FleetError("ABORTED", `operation on fleet node ${index} dropped before it started: ${describeReason(signal.reason)}`, {
-      cause: signal.reason,
-    });
+    throw new FleetError(
+      "ABORTED",
+      `operation on fleet node ${index} dropped before it started: ${describeReason(signal.reason)}`,
+      {
+        cause: signal.reason,
+      },
+    );
   }
 }
 

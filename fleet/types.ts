@@ -161,7 +161,10 @@ export interface FleetOptions {
   /** Default 8. */
   numShardsInCluster?: number;
   /** Per-node overrides by index. */
-  overrides?: Record<number, Partial<Pick<NodeConfig, "protocols" | "shards" | "fault" | "role" | "filterSubscriptionTtlMs" | "limits">>>;
+  overrides?: Record<
+    number,
+    Partial<Pick<NodeConfig, "protocols" | "shards" | "fault" | "role" | "filterSubscriptionTtlMs" | "limits">>
+  >;
   /** Bounds for every node (per-node `overrides[i].limits` win). */
   limits?: Partial<NodeLimits>;
   /**

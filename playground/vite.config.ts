@@ -3,7 +3,7 @@ import { defineConfig, type Plugin, type UserConfig } from "vite";
 import type { PlaygroundConfig } from "./src/config.js";
 
 const VIRTUAL_ID = "virtual:playground-config";
-const RESOLVED_ID = "\0" + VIRTUAL_ID;
+const RESOLVED_ID = `\0${VIRTUAL_ID}`;
 
 /** Hands the runtime configuration (fleet addresses, control token) to the page. */
 function playgroundConfigPlugin(config: PlaygroundConfig): Plugin {
@@ -28,7 +28,19 @@ export function playgroundViteConfig(config: PlaygroundConfig): UserConfig & { c
     // The library's sources live outside this root, so Vite's first scan misses their imports and
     // would re-bundle them on first load and reload the page (dropping the node mid-connect).
     optimizeDeps: {
-      include: ["@waku/sdk", "react", "react-dom", "react-dom/client", "react/jsx-runtime", "react/jsx-dev-runtime", "zustand", "zustand/vanilla", "zustand/middleware", "zustand/shallow", "zustand/vanilla/shallow"],
+      include: [
+        "@waku/sdk",
+        "react",
+        "react-dom",
+        "react-dom/client",
+        "react/jsx-runtime",
+        "react/jsx-dev-runtime",
+        "zustand",
+        "zustand/vanilla",
+        "zustand/middleware",
+        "zustand/shallow",
+        "zustand/vanilla/shallow",
+      ],
     },
   };
 }

@@ -1,4 +1,4 @@
-// `npm test`: type-check, then every suite (unit, integration against fleet/, browser e2e, the
+// `npm test`: lint and format check (Biome), type-check, then every suite (unit, integration against fleet/, browser e2e, the
 // packed packages in a consumer project), then a smoke run of each benchmark. Extra arguments go to vitest.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -17,6 +17,7 @@ const chromium = ensureChromium();
 if (!chromium) process.exit(1);
 const env = { ...process.env, CHROMIUM_PATH: chromium };
 
+run("lint", "npx", ["biome", "check", "."], env);
 run("typecheck", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], env);
 run("vitest", "npx", ["vitest", "run", ...process.argv.slice(2)], env);
 if (existsSync("bench/run.ts")) run("bench smoke", "npx", ["tsx", "bench/run.ts", "--smoke"], env);

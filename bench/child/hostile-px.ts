@@ -52,13 +52,18 @@ export async function run(params: HostilePxParams, io: ChildIo): Promise<Hostile
     maxGap = Math.max(maxGap, at - lastTick - GAP_TICK_MS);
     lastTick = at;
   }, GAP_TICK_MS);
-  const heapTimer = setInterval(() => void (peak = Math.max(peak, process.memoryUsage().heapUsed)), HEAP_SAMPLE_MS);
+  const heapTimer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, HEAP_SAMPLE_MS);
   const since = now();
   const node = await createLightNode(params.options);
-  const manager = params.side === "ours" ? createPeerManager(node, { bootstrapPeers: [...(params.options.bootstrapPeers ?? [])] }) : undefined;
+  const manager =
+    params.side === "ours" ? createPeerManager(node, { bootstrapPeers: [...(params.options.bootstrapPeers ?? [])] }) : undefined;
   try {
     const connected = await untilRequirementsMet(node.libp2p, { since, capMs: params.capMs });
-    io.log(`hostile-px: ${params.side}: ${connected.capped ? `not connected within ${params.capMs} ms` : `connected after ${Math.round(connected.value)} ms`}`);
+    io.log(
+      `hostile-px: ${params.side}: ${connected.capped ? `not connected within ${params.capMs} ms` : `connected after ${Math.round(connected.value)} ms`}`,
+    );
     await sleep(Math.max(0, since + params.windowMs - now()));
     const peerStore = (await node.libp2p.peerStore.all()).length;
     const heapAfter = await collectedHeapBytes();

@@ -39,7 +39,6 @@ import { followNaively } from "../lib/naive-counts.js";
 import { createFakeNode, type FakeNode } from "../../test/unit/core/_fake-node.js";
 import type { ChildIo } from "./io.js";
 
-
 export interface LeaksHooksParams {
   cycles: number;
 }
@@ -65,7 +64,8 @@ export interface LeaksHooksResult {
 function countingManager(manager: PeerManager): { manager: PeerManager; active(): { store: number; lost: number } } {
   let store = 0;
   let lost = 0;
-  const counted = <A extends unknown[]>(subscribe: (...args: A) => () => void, bump: (delta: number) => void) =>
+  const counted =
+    <A extends unknown[]>(subscribe: (...args: A) => () => void, bump: (delta: number) => void) =>
     (...args: A): (() => void) => {
       const undo = subscribe(...args);
       bump(1);
@@ -83,7 +83,10 @@ function countingManager(manager: PeerManager): { manager: PeerManager; active()
       getState: inner.getState,
       getInitialState: inner.getInitialState,
       // One function for the wrapper's whole life: hooks hand it to useSyncExternalStore.
-      subscribe: counted(inner.subscribe.bind(inner) as (...args: unknown[]) => () => void, (delta) => (store += delta)) as PeerManager["store"]["subscribe"],
+      subscribe: counted(
+        inner.subscribe.bind(inner) as (...args: unknown[]) => () => void,
+        (delta) => (store += delta),
+      ) as PeerManager["store"]["subscribe"],
     },
     onLostConnection: counted(manager.onLostConnection.bind(manager), (delta) => (lost += delta)),
   };

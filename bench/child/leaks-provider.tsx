@@ -129,7 +129,7 @@ export async function run(params: LeaksProviderParams, io: ChildIo): Promise<Lea
     const waitConnected = params.side === "ours" && index % params.connectEvery === 0;
     const ok = await until(() => seen.ready && (!waitConnected || seen.connected), params.cycleTimeoutMs);
     if (!ok) timedOut += 1;
-    root.render(<></>);
+    root.render(null);
     // The provider releases its node a microtask after unmount; let that and the stop begin.
     await sleep(0);
   };

@@ -45,13 +45,23 @@ let status = "idle";
 function Peers(): ReactElement {
   renders.peers += 1;
   const peers = usePeers();
-  return <ul>{peers.map((peer) => <li key={peer.id}>{peer.rttMs ?? "?"}</li>)}</ul>;
+  return (
+    <ul>
+      {peers.map((peer) => (
+        <li key={peer.id}>{peer.rttMs ?? "?"}</li>
+      ))}
+    </ul>
+  );
 }
 
 function Health(): ReactElement {
   renders.health += 1;
   const health = usePeerHealth();
-  return <p>{health.lightPush.connected}/{health.filter.connected}/{health.store.connected}</p>;
+  return (
+    <p>
+      {health.lightPush.connected}/{health.filter.connected}/{health.store.connected}
+    </p>
+  );
 }
 
 function Status(): ReactElement {
@@ -70,11 +80,23 @@ function Naive({ libp2p }: { libp2p: Libp2pLike }): ReactElement {
 }
 
 function countEvents(libp2p: Libp2pLike): { count(): number; stop(): void } {
-  const names = ["peer:connect", "peer:disconnect", "peer:identify", "peer:update", "connection:open", "connection:close"] as const;
+  const names = [
+    "peer:connect",
+    "peer:disconnect",
+    "peer:identify",
+    "peer:update",
+    "connection:open",
+    "connection:close",
+  ] as const;
   let events = 0;
   const bump = (): void => void events++;
   for (const name of names) libp2p.addEventListener(name, bump);
-  return { count: () => events, stop: () => names.forEach((name) => libp2p.removeEventListener(name, bump)) };
+  return {
+    count: () => events,
+    stop: () => {
+      for (const name of names) libp2p.removeEventListener(name, bump);
+    },
+  };
 }
 
 export async function run(params: RendersIdleParams, io: ChildIo): Promise<RendersIdleResult> {

@@ -59,7 +59,10 @@ export function runChild<T>(task: string, params: unknown, options: ChildOptions
         resolve(value as T);
       }
     };
-    const timer = setTimeout(() => settle(new Error(`child task ${task} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => settle(new Error(`child task ${task} timed out after ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     child.on("message", (raw) => {
       const message = raw as ChildMessage;
       switch (message.type) {

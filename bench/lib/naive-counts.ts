@@ -32,7 +32,12 @@ export interface NaiveCounts {
 
 export async function countFromScratch(libp2p: Libp2pLike): Promise<NaiveCounts> {
   const counts: NaiveCounts = { lightPush: 0, filter: 0, store: 0, peerExchange: 0 };
-  const peers = new Map(libp2p.getConnections().filter((c) => c.status === "open").map((c) => [c.remotePeer.toString(), c.remotePeer]));
+  const peers = new Map(
+    libp2p
+      .getConnections()
+      .filter((c) => c.status === "open")
+      .map((c) => [c.remotePeer.toString(), c.remotePeer]),
+  );
   const entries = await Promise.all([...peers.values()].map((peerId) => libp2p.peerStore.get(peerId).catch(() => undefined)));
   for (const entry of entries) {
     const served = new Set<keyof NaiveCounts>();

@@ -132,7 +132,11 @@ export interface WaitOptions {
  * Resolves once `check` holds with the ms from `since`, or at the cap with `capped: true`.
  * Never rejects: a check that throws counts as "not yet". `check` gets the live counts.
  */
-export function waitForNode(libp2p: Libp2p, check: (counts: () => ServiceCounts) => boolean, options: WaitOptions): Promise<Sample> {
+export function waitForNode(
+  libp2p: Libp2p,
+  check: (counts: () => ServiceCounts) => boolean,
+  options: WaitOptions,
+): Promise<Sample> {
   return new Promise<Sample>((resolve) => {
     let done = false;
     const run = (): void => {
@@ -154,7 +158,10 @@ export function waitForNode(libp2p: Libp2p, check: (counts: () => ServiceCounts)
       resolve(sample);
     };
     const poll = setInterval(run, POLL_MS);
-    const cap = setTimeout(() => finish({ value: options.capMs, capped: true }), Math.max(0, options.since + options.capMs - now()));
+    const cap = setTimeout(
+      () => finish({ value: options.capMs, capped: true }),
+      Math.max(0, options.since + options.capMs - now()),
+    );
     // Registered after the book's own listeners: an identify is recorded before it is checked.
     for (const name of WATCHED_EVENTS) libp2p.addEventListener(name, run);
     run();

@@ -31,7 +31,10 @@ const SERVICE_PEERS: readonly ScriptPeer[] = [
   { id: "svc-5", protocols: ["store", "peerExchange"] },
   { id: "svc-6", protocols: ["lightPushV2", "filter"] },
 ];
-const OTHER_PEERS: readonly ScriptPeer[] = Array.from({ length: 10 }, (_, index) => ({ id: `other-${index + 1}`, protocols: [] }));
+const OTHER_PEERS: readonly ScriptPeer[] = Array.from({ length: 10 }, (_, index) => ({
+  id: `other-${index + 1}`,
+  protocols: [],
+}));
 
 /** mulberry32: tiny, seedable, good enough to shuffle a benchmark. */
 function random(seed: number): () => number {

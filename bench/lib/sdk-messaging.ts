@@ -51,7 +51,12 @@ export function sdkSend(node: LightNode, contentTopic: string): (text: string) =
 }
 
 /** text → the hashes it is stored under, on the store node `peerId`. */
-export async function storeContents(node: LightNode, contentTopic: string, peerId: string, since: number): Promise<Map<string, string[]>> {
+export async function storeContents(
+  node: LightNode,
+  contentTopic: string,
+  peerId: string,
+  since: number,
+): Promise<Map<string, string[]>> {
   const peer = node.libp2p.getConnections().find((connection) => connection.remotePeer.toString() === peerId)?.remotePeer;
   if (peer === undefined) throw new Error(`the checker is not connected to store node ${peerId}`);
   const contents = new Map<string, string[]>();

@@ -23,7 +23,10 @@ export function waitForState(
       unsubscribe();
       resolve(sample);
     };
-    const cap = setTimeout(() => finish({ value: options.capMs, capped: true }), Math.max(0, options.since + options.capMs - now()));
+    const cap = setTimeout(
+      () => finish({ value: options.capMs, capped: true }),
+      Math.max(0, options.since + options.capMs - now()),
+    );
     unsubscribe = store.subscribe((state) => {
       if (check(state)) finish({ value: Math.max(0, now() - options.since), capped: false });
     });

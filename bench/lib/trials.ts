@@ -40,7 +40,10 @@ export function sequentialTrials<T>(plan: SequentialTrials<T>): Promise<T[]> {
 export async function startBothConnected(fleet: Fleet, moment: string): Promise<[SdkClient, OurClient]> {
   const [sdk, ours] = await Promise.all([startSdkAlone(fleet), startOurs(fleet)]);
   try {
-    await Promise.all([requireRequirementsMet(sdk.node.libp2p, `SDK alone ${moment}`), requireRequirementsMet(ours.node.libp2p, `ours ${moment}`)]);
+    await Promise.all([
+      requireRequirementsMet(sdk.node.libp2p, `SDK alone ${moment}`),
+      requireRequirementsMet(ours.node.libp2p, `ours ${moment}`),
+    ]);
   } catch (error) {
     await stopAll([sdk, ours]);
     throw error;

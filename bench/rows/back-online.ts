@@ -80,7 +80,11 @@ export const backOnlineBenchmark: Benchmark = {
         }
         return [toRow(results, parameters)];
       } finally {
-        if (next) await next.then((pair) => stopAll([pair.sdk, pair.ours]), () => {});
+        if (next)
+          await next.then(
+            (pair) => stopAll([pair.sdk, pair.ours]),
+            () => {},
+          );
         network.dispose();
       }
     });
@@ -167,7 +171,13 @@ function toRow(results: readonly TrialResult[], parameters: Parameters): BenchRo
       `(past the SDK's 10 s cooldown after a successful dial), then the device goes offline (dials fail, environment ` +
       `and browser online/offline events say so), every peer is hung up, ${parameters.offlineMs / 1000} s later it is ` +
       `online again; timed until the neutral observer sees the requirements met. Cap ${parameters.capMs / 1000} s ` +
-      `(≥ = capped). Spread: ours ${spread(results.map((r) => r.ours), 0)} ms, SDK alone ${spread(results.map((r) => r.sdk), 0)} ms; ` +
+      `(≥ = capped). Spread: ours ${spread(
+        results.map((r) => r.ours),
+        0,
+      )} ms, SDK alone ${spread(
+        results.map((r) => r.sdk),
+        0,
+      )} ms; ` +
       `ours' status said connected at a median ${show(status)} ms.`,
   };
 }

@@ -49,7 +49,8 @@ export const frozenPeerBenchmark: Benchmark = {
       fleet: { nodes: 3 },
       trials,
       run: (fleet, trial, another) => runTrial(fleet, trial, capMs, another),
-      log: (result, trial) => context.log(`frozen-peer: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`),
+      log: (result, trial) =>
+        context.log(`frozen-peer: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`),
     });
     return [toRow(results, capMs)];
   },
@@ -74,7 +75,10 @@ async function runTrial(fleet: Fleet, trial: number, capMs: number, another: boo
     if (counted.capped) throw new Error("frozen-peer: ours never counted the node about to be frozen");
     // A peer is judged on its own round trips once it has answered a few pings (a fresh connection's
     // first ones say little): freezing it in its first second would time the unmeasured ceiling.
-    const measured = await waitForState(ours.manager.store, (state) => state.peers[peerId]?.rttMs !== undefined, { since: now(), capMs: 10_000 });
+    const measured = await waitForState(ours.manager.store, (state) => state.peers[peerId]?.rttMs !== undefined, {
+      since: now(),
+      capMs: 10_000,
+    });
     if (measured.capped) throw new Error("frozen-peer: ours never measured a round trip to the node about to be frozen");
     await sleep(MEASURING_ROUNDS * (DEFAULT_OPTIONS.liveness ? DEFAULT_OPTIONS.liveness.intervalMs : 0));
     const window = { since: now(), capMs };

@@ -34,7 +34,10 @@ const MIB = 2 ** 20;
 async function floodReady(fleet: Fleet, context: BenchContext): Promise<void> {
   const warmUp = await startOurs(fleet);
   try {
-    const sample = await waitForState(warmUp.manager.store, (state) => state.status === "connected", { since: now(), capMs: 120_000 });
+    const sample = await waitForState(warmUp.manager.store, (state) => state.status === "connected", {
+      since: now(),
+      capMs: 120_000,
+    });
     if (sample.capped) throw new Error("hostile-px: the warm-up client never connected through the flooding node");
   } finally {
     await warmUp.stop();

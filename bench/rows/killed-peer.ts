@@ -17,14 +17,7 @@ import { withFleet } from "../lib/fleets.js";
 import { requireRequirementsMet, waitForNode } from "../lib/observer.js";
 import { waitForState } from "../lib/store-watch.js";
 import { now, sleep } from "../lib/time.js";
-import {
-  costRatio,
-  median,
-  trialCount,
-  type BenchContext,
-  type Benchmark,
-  type BenchRow,
-} from "../types.js";
+import { costRatio, median, trialCount, type BenchContext, type Benchmark, type BenchRow } from "../types.js";
 
 const FULL_TRIALS = 5;
 const STORE_GOAL_MS = 25;

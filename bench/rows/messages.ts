@@ -19,7 +19,7 @@ import { utf8ToBytes } from "@waku/sdk";
 
 import type { Fleet } from "waku-peers-fleet";
 import { createOutbox, memoryStorage, watchMessages, type Outbox, type ReceivedMessage } from "../../src/core/index.js";
-import { startOurs, startSdkAlone, stopAll, type OurClient, type SdkClient } from "../lib/clients.js";
+import { startOurs, startSdkAlone, stopAll, type SdkClient } from "../lib/clients.js";
 import { withFleet } from "../lib/fleets.js";
 import { requireRequirementsMet } from "../lib/observer.js";
 import { PacedLoop, sdkFilterCollector, sdkSend, storeContents } from "../lib/sdk-messaging.js";
@@ -89,7 +89,9 @@ async function runTrial(fleet: Fleet, trial: number, outageMs: number, context: 
   let stopWatcher = (): void => {};
   const startedAt = Date.now();
   try {
-    const publisher = await startSdkAlone(fleet, { nodeOptions: { discovery: { dns: false, peerExchange: false, peerCache: false } } });
+    const publisher = await startSdkAlone(fleet, {
+      nodeOptions: { discovery: { dns: false, peerExchange: false, peerCache: false } },
+    });
     clients.push(publisher);
     const [sdkReceiver, oursReceiver, sdkSender, oursSender] = await Promise.all([
       startSdkAlone(fleet),
@@ -123,7 +125,11 @@ async function runTrial(fleet: Fleet, trial: number, outageMs: number, context: 
     const ourOutbox = outbox;
 
     const publishing = new PacedLoop(`published ${label}`, PUBLISH_EVERY_MS, (text) =>
-      publisher.node.lightPush.send(publisher.node.createEncoder({ contentTopic: receiveTopic }), { payload: utf8ToBytes(text) }, { autoRetry: false }),
+      publisher.node.lightPush.send(
+        publisher.node.createEncoder({ contentTopic: receiveTopic }),
+        { payload: utf8ToBytes(text) },
+        { autoRetry: false },
+      ),
     );
     const sdkSending = new PacedLoop(`sdk ${label}`, SEND_EVERY_MS, sdkSend(sdkSender.node, sdkSendTopic));
     const oursSending = new PacedLoop(`ours ${label}`, SEND_EVERY_MS, (text) => ourOutbox.send(utf8ToBytes(text)));
@@ -137,7 +143,10 @@ async function runTrial(fleet: Fleet, trial: number, outageMs: number, context: 
     await Promise.all(victims.map((index) => fleet.restart(index)));
     const restartedAt = Date.now();
 
-    const connected = await waitForState(oursReceiver.manager.store, (state) => state.status === "connected", { since: now(), capMs: 60_000 });
+    const connected = await waitForState(oursReceiver.manager.store, (state) => state.status === "connected", {
+      since: now(),
+      capMs: 60_000,
+    });
     const connectedAt = Date.now();
     const live = connected.capped ? { value: BACKFILL_CAP_MS, capped: true } : await untilLive(watcher, now(), BACKFILL_CAP_MS);
 
@@ -164,7 +173,9 @@ async function runTrial(fleet: Fleet, trial: number, outageMs: number, context: 
     const backfill = arrivals.some((at) => at === undefined)
       ? { value: BACKFILL_CAP_MS, capped: true }
       : { value: Math.max(0, Math.max(...(arrivals as number[])) - connectedAt), capped: false };
-    context.log(`messages: gap of ${gap.length} filled ${backfill.capped ? "never" : `${backfill.value} ms after connected`}; sync live ${Math.round(live.value)} ms after connected`);
+    context.log(
+      `messages: gap of ${gap.length} filled ${backfill.capped ? "never" : `${backfill.value} ms after connected`}; sync live ${Math.round(live.value)} ms after connected`,
+    );
     return {
       published: published.length,
       sent: oursSending.texts.length,
@@ -182,7 +193,12 @@ async function runTrial(fleet: Fleet, trial: number, outageMs: number, context: 
   }
 }
 
-function sideResult(published: readonly string[], arrived: readonly string[], sent: readonly string[], stored: Map<string, string[]>): Side {
+function sideResult(
+  published: readonly string[],
+  arrived: readonly string[],
+  sent: readonly string[],
+  stored: Map<string, string[]>,
+): Side {
   const got = new Set(arrived);
   return {
     lostReceive: published.filter((text) => !got.has(text)).length,
@@ -204,7 +220,11 @@ async function waitForLightPush(node: LightNode): Promise<void> {
 }
 
 /** From `since` until the watcher is live again (the gap filled), capped. */
-function untilLive(watcher: ReturnType<typeof watchMessages>, since: number, capMs: number): Promise<{ value: number; capped: boolean }> {
+function untilLive(
+  watcher: ReturnType<typeof watchMessages>,
+  since: number,
+  capMs: number,
+): Promise<{ value: number; capped: boolean }> {
   return new Promise((resolve) => {
     const finish = (capped: boolean): void => {
       clearTimeout(timer);
@@ -230,7 +250,12 @@ function toRows(results: readonly TrialResult[], outageMs: number): BenchRow[] {
   const med = (pick: (result: TrialResult) => number): number => median(results.map(pick));
   const of = (pick: (result: TrialResult) => number): string => results.map(pick).join(", ");
   const setting = `median of ${results.length} trial(s); 4-node fleet, nodes 1–3 (every filter node and every light push peer of the senders) killed ${outageMs / 1000} s`;
-  const lostRow = (name: string, pick: (side: Side) => number, total: (result: TrialResult) => number, what: string): BenchRow => {
+  const lostRow = (
+    name: string,
+    pick: (side: Side) => number,
+    total: (result: TrialResult) => number,
+    what: string,
+  ): BenchRow => {
     const ours = med((result) => pick(result.ours));
     const baseline = med((result) => pick(result.sdk));
     return {
@@ -246,10 +271,25 @@ function toRows(results: readonly TrialResult[], outageMs: number): BenchRow[] {
   };
   const backfill = median(results.map((result) => result.backfillMs));
   return [
-    lostRow("messages-lost-receive", (side) => side.lostReceive, (result) => result.published, "published messages in node 0's store the app never got; ours: watchMessages, SDK alone: filter.subscribe"),
-    lostRow("messages-lost-send", (side) => side.lostSend, (result) => result.sent, "messages sent every 200 ms never stored; ours: createOutbox, SDK alone: lightPush.send with autoRetry"),
+    lostRow(
+      "messages-lost-receive",
+      (side) => side.lostReceive,
+      (result) => result.published,
+      "published messages in node 0's store the app never got; ours: watchMessages, SDK alone: filter.subscribe",
+    ),
+    lostRow(
+      "messages-lost-send",
+      (side) => side.lostSend,
+      (result) => result.sent,
+      "messages sent every 200 ms never stored; ours: createOutbox, SDK alone: lightPush.send with autoRetry",
+    ),
     {
-      ...lostRow("messages-duplicates", (side) => side.duplicates, (result) => result.sent, "sent messages stored under more than one hash, plus received messages the app got twice"),
+      ...lostRow(
+        "messages-duplicates",
+        (side) => side.duplicates,
+        (result) => result.sent,
+        "sent messages stored under more than one hash, plus received messages the app got twice",
+      ),
       goal: "0 duplicates",
     },
     {

@@ -12,7 +12,16 @@ import { connectedPeerIds, waitForNode } from "../lib/observer.js";
 import { waitForState } from "../lib/store-watch.js";
 import { now, seconds } from "../lib/time.js";
 import { sequentialTrials, startBothConnected } from "../lib/trials.js";
-import { showSample as show, sideBySide, spread, trialCount, type BenchContext, type Benchmark, type BenchRow, type Sample } from "../types.js";
+import {
+  showSample as show,
+  sideBySide,
+  spread,
+  trialCount,
+  type BenchContext,
+  type Benchmark,
+  type BenchRow,
+  type Sample,
+} from "../types.js";
 
 const FULL_TRIALS = 3;
 const GOAL_S = 2;
@@ -33,7 +42,10 @@ export const redundancyRestoredBenchmark: Benchmark = {
       fleet: { nodes: 3 },
       trials,
       run: (fleet) => runTrial(fleet, capMs),
-      log: (result, trial) => context.log(`redundancy-restored: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`),
+      log: (result, trial) =>
+        context.log(
+          `redundancy-restored: trial ${trial + 1}/${trials}: ours ${show(result.ours)} s, SDK alone ${show(result.sdk)} s`,
+        ),
     });
     return [toRow(results, capMs)];
   },
@@ -48,17 +60,29 @@ async function runTrial(fleet: Fleet, capMs: number): Promise<TrialResult> {
     const spare = fleet.nodes.find((node) => node.role === "service");
     if (spare === undefined) throw new Error("redundancy-restored: the fleet has no service node");
     const connectedToSpare = (client: SdkClient) => (): boolean => connectedPeerIds(client.node.libp2p).has(spare.peerId);
-    const bothConnected = await Promise.all(clients.map((client) => waitForNode(client.node.libp2p, connectedToSpare(client), { since: now(), capMs: STEP_CAP_MS })));
-    if (bothConnected.some((sample) => sample.capped)) throw new Error("redundancy-restored: a light node never connected to the spare");
+    const bothConnected = await Promise.all(
+      clients.map((client) => waitForNode(client.node.libp2p, connectedToSpare(client), { since: now(), capMs: STEP_CAP_MS })),
+    );
+    if (bothConnected.some((sample) => sample.capped))
+      throw new Error("redundancy-restored: a light node never connected to the spare");
     // In use: identified by ours (a peer killed before identify ever ran is not yet one ours knows to serve).
-    const inUse = await waitForState(ours.manager.store, (state) => state.peers[spare.peerId]?.connected === true, { since: now(), capMs: STEP_CAP_MS });
+    const inUse = await waitForState(ours.manager.store, (state) => state.peers[spare.peerId]?.connected === true, {
+      since: now(),
+      capMs: STEP_CAP_MS,
+    });
     if (inUse.capped) throw new Error("redundancy-restored: ours never counted the spare");
     await fleet.kill(spare.index);
-    const dropped = await Promise.all(clients.map((client) => waitForNode(client.node.libp2p, () => !connectedToSpare(client)(), { since: now(), capMs: STEP_CAP_MS })));
+    const dropped = await Promise.all(
+      clients.map((client) =>
+        waitForNode(client.node.libp2p, () => !connectedToSpare(client)(), { since: now(), capMs: STEP_CAP_MS }),
+      ),
+    );
     if (dropped.some((sample) => sample.capped)) throw new Error("redundancy-restored: a light node kept the killed spare");
     await fleet.restart(spare.index);
     const window = { since: now(), capMs };
-    const [sdkSample, oursSample] = await Promise.all(clients.map((client) => waitForNode(client.node.libp2p, connectedToSpare(client), window)));
+    const [sdkSample, oursSample] = await Promise.all(
+      clients.map((client) => waitForNode(client.node.libp2p, connectedToSpare(client), window)),
+    );
     const toSeconds = (sample: Sample): Sample => ({ value: seconds(sample.value), capped: sample.capped });
     return { ours: toSeconds(oursSample!), sdk: toSeconds(sdkSample!) };
   } finally {

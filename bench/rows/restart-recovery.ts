@@ -48,7 +48,10 @@ interface TrialResult {
 }
 
 /** Counted from the restart command instead: includes the node processes' own boot. */
-const fromCommand = (sample: Sample, restartMs: number): Sample => ({ value: sample.value + restartMs / 1000, capped: sample.capped });
+const fromCommand = (sample: Sample, restartMs: number): Sample => ({
+  value: sample.value + restartMs / 1000,
+  capped: sample.capped,
+});
 
 export const restartRecoveryBenchmark: Benchmark = {
   rows: ["restart-recovery"],

@@ -50,7 +50,10 @@ export function encodeEnr(content: EnrContent): string {
     ["ip", ipv4Bytes(host)],
     ["tcp", uint16(port)],
     ["multiaddrs", encodeMultiaddrsField([content.listenAddress])],
-    [content.shards.length >= SHARD_BIT_VECTOR_FROM ? "rsv" : "rs", encodeRelayShard({ clusterId: content.clusterId, shards: [...content.shards] })],
+    [
+      content.shards.length >= SHARD_BIT_VECTOR_FROM ? "rsv" : "rs",
+      encodeRelayShard({ clusterId: content.clusterId, shards: [...content.shards] }),
+    ],
     ["waku2", Uint8Array.of(waku2Bits(content.protocols))],
   ]);
   const keyValues = [...fields.keys()].sort().flatMap((key) => [utf8.encode(key), fields.get(key) as Uint8Array]);

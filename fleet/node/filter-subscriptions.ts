@@ -21,7 +21,9 @@ export interface SubscriptionCaps {
 }
 
 /** Why a subscription was refused, in nwaku's words (it answers them with 503). */
-export type SubscribeRefusal = "node has reached maximum number of subscriptions" | "peer has reached maximum number of filter criteria";
+export type SubscribeRefusal =
+  | "node has reached maximum number of subscriptions"
+  | "peer has reached maximum number of filter criteria";
 
 export class FilterSubscriptions {
   readonly #ttlMs: number;
@@ -39,11 +41,13 @@ export class FilterSubscriptions {
   subscribe(peerId: PeerId, pubsubTopic: string, contentTopics: readonly string[]): SubscribeRefusal | undefined {
     const key = peerId.toString();
     const existing = this.#live(key);
-    if (!existing && this.subscriberCount() >= this.#caps.maxSubscribers) return "node has reached maximum number of subscriptions";
+    if (!existing && this.subscriberCount() >= this.#caps.maxSubscribers)
+      return "node has reached maximum number of subscriptions";
     const subscriber = existing ?? { peerId, lastSeenMs: 0, topics: new Map() };
     const topics = subscriber.topics.get(pubsubTopic) ?? new Set<string>();
     const added = new Set(contentTopics.filter((contentTopic) => !topics.has(contentTopic))).size;
-    if (criteriaOf(subscriber) + added > this.#caps.maxCriteriaPerPeer) return "peer has reached maximum number of filter criteria";
+    if (criteriaOf(subscriber) + added > this.#caps.maxCriteriaPerPeer)
+      return "peer has reached maximum number of filter criteria";
     subscriber.lastSeenMs = this.#now();
     for (const contentTopic of contentTopics) topics.add(contentTopic);
     subscriber.topics.set(pubsubTopic, topics);

@@ -11,13 +11,7 @@ import type { NodeCounters } from "./counters.js";
 import type { FaultState } from "./faults.js";
 import type { FilterSubscriptions } from "./filter-subscriptions.js";
 import { FilterPushChannel } from "./filter-push-channel.js";
-import {
-  decodeRequest,
-  describeError,
-  MAX_STREAMS_PER_PROTOCOL,
-  type RequestResponseServer,
-  UNKNOWN_REQUEST_ID,
-} from "./request-response.js";
+import { decodeRequest, type RequestResponseServer, UNKNOWN_REQUEST_ID } from "./request-response.js";
 import type { ShardRouting } from "./shard-routing.js";
 
 export const FILTER_SUBSCRIBE_CODEC = "/vac/waku/filter-subscribe/2.0.0-beta1";

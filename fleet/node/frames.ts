@@ -96,7 +96,11 @@ export async function readFirstFrame(stream: Stream, options: ReadFrameOptions =
       return { kind: "too-large", declaredBytes: header.length, remoteClosed: drain(chunks, options.onChunk) };
     }
     if (buffer.length >= header.prefixBytes + header.length) {
-      return { kind: "frame", frame: buffer.slice(header.prefixBytes, header.length), remoteClosed: drain(chunks, options.onChunk) };
+      return {
+        kind: "frame",
+        frame: buffer.slice(header.prefixBytes, header.length),
+        remoteClosed: drain(chunks, options.onChunk),
+      };
     }
   }
 }

@@ -20,9 +20,7 @@ export const LIGHT_PUSH_V2_CODEC = "/vac/waku/lightpush/2.0.0-beta1";
 /** nwaku's default `--max-msg-size`. */
 export const MAX_MESSAGE_BYTES = 150 * 1024;
 
-type Outcome =
-  | { accepted: true; relayPeerCount: number }
-  | { accepted: false; statusCode: number; statusDesc: string };
+type Outcome = { accepted: true; relayPeerCount: number } | { accepted: false; statusCode: number; statusDesc: string };
 
 function rejected(statusCode: number, statusDesc: string): Outcome {
   return { accepted: false, statusCode, statusDesc };
@@ -111,7 +109,10 @@ export function lightPushV2Server(intake: LightPushIntake): RequestResponseServe
       });
     },
     errorReply(problem) {
-      return proto_lightpush.PushRpc.encode({ requestId: UNKNOWN_REQUEST_ID, response: { isSuccess: false, info: problem.detail } });
+      return proto_lightpush.PushRpc.encode({
+        requestId: UNKNOWN_REQUEST_ID,
+        response: { isSuccess: false, info: problem.detail },
+      });
     },
   };
 }

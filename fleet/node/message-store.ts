@@ -33,9 +33,7 @@ export interface StoreCriteria {
   maxPageBytes: number;
 }
 
-export type StorePage =
-  | { kind: "page"; messages: StoredMessage[]; hasMore: boolean }
-  | { kind: "unknown-cursor" };
+export type StorePage = { kind: "page"; messages: StoredMessage[]; hasMore: boolean } | { kind: "unknown-cursor" };
 
 /** Oldest messages are dropped beyond either bound, so a long-running fleet cannot grow without bound. */
 export interface StoreCapacity {

@@ -101,12 +101,17 @@ export class PxFlood {
     const most = plan(fault, 0);
     const addresses = await this.#addressesOnce();
     // One build at a time; each extends what the previous one left.
-    this.#building = this.#building.catch(() => undefined).then(() => this.#grow(addresses, Math.max(most.closed, 1), most.tarpit));
+    this.#building = this.#building
+      .catch(() => undefined)
+      .then(() => this.#grow(addresses, Math.max(most.closed, 1), most.tarpit));
     await this.#building;
   }
 
   #addressesOnce(): Promise<Addresses> {
-    this.#addresses ??= (async () => ({ tarpitPort: await this.#tarpit.start(), closedPorts: await closedPorts(CLOSED_PORT_COUNT) }))();
+    this.#addresses ??= (async () => ({
+      tarpitPort: await this.#tarpit.start(),
+      closedPorts: await closedPorts(CLOSED_PORT_COUNT),
+    }))();
     return this.#addresses;
   }
 

@@ -82,7 +82,11 @@ export function decodeRequest<T>(what: string, decode: (bytes: Uint8Array) => T,
  * @example
  * await serveRequestResponse(libp2p, storeServer(archive, faults, counters), context);
  */
-export async function serveRequestResponse(libp2p: Libp2p, server: RequestResponseServer, context: RequestContext): Promise<void> {
+export async function serveRequestResponse(
+  libp2p: Libp2p,
+  server: RequestResponseServer,
+  context: RequestContext,
+): Promise<void> {
   await libp2p.handle(
     server.codec,
     (incoming: IncomingStreamData) => {
@@ -95,7 +99,11 @@ export async function serveRequestResponse(libp2p: Libp2p, server: RequestRespon
 /** How long a stream may stay half-open after the reply before it is reset. */
 const LINGER_AFTER_REPLY_MS = 10_000;
 
-async function answerOneRequest({ stream, connection }: IncomingStreamData, server: RequestResponseServer, context: RequestContext): Promise<void> {
+async function answerOneRequest(
+  { stream, connection }: IncomingStreamData,
+  server: RequestResponseServer,
+  context: RequestContext,
+): Promise<void> {
   const peer = connection.remotePeer.toString();
   if (!context.streams.tryOpen(peer)) {
     context.counters.streamsRefused++;
@@ -138,11 +146,17 @@ async function serveStream(
       await stream.close();
       return;
     case "truncated":
-      return refuse({ kind: "malformed", detail: `stream ended after ${first.receivedBytes} bytes, in the middle of a frame` }, Promise.resolve());
+      return refuse(
+        { kind: "malformed", detail: `stream ended after ${first.receivedBytes} bytes, in the middle of a frame` },
+        Promise.resolve(),
+      );
     case "bad-prefix":
       return refuse({ kind: "malformed", detail: "frame length prefix too long" }, first.remoteClosed);
     case "too-large":
-      return refuse({ kind: "too-large", detail: `request of ${first.declaredBytes} bytes is over the limit` }, first.remoteClosed);
+      return refuse(
+        { kind: "too-large", detail: `request of ${first.declaredBytes} bytes is over the limit` },
+        first.remoteClosed,
+      );
     case "frame":
       break;
   }
@@ -162,7 +176,12 @@ async function serveStream(
 }
 
 /** Writes the reply (or, without one, closes our side), then waits for the client to close. */
-async function respond(stream: Stream, reply: Uint8Array | undefined, remoteClosed: Promise<void>, context: RequestContext): Promise<void> {
+async function respond(
+  stream: Stream,
+  reply: Uint8Array | undefined,
+  remoteClosed: Promise<void>,
+  context: RequestContext,
+): Promise<void> {
   await context.faults.delayReply();
   if (reply) await writeFrame(stream, reply);
   else await stream.closeWrite();

@@ -31,4 +31,3 @@ export function bigEndian(value: number | bigint): Uint8Array {
   }
   return Uint8Array.from(bytes);
 }
-

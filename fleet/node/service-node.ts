@@ -86,7 +86,11 @@ export async function startServiceNode(config: NodeConfig): Promise<ServiceNode>
     // cleans up after a client that froze for good.
     connectionMonitor: { pingTimeout: { minTimeout: 30_000 } },
     services: {
-      identify: identify({ agentVersion: `waku-fleet/${config.role}-${config.index}`, maxInboundStreams: 64, maxOutboundStreams: 64 }),
+      identify: identify({
+        agentVersion: `waku-fleet/${config.role}-${config.index}`,
+        maxInboundStreams: 64,
+        maxOutboundStreams: 64,
+      }),
       ...(serves.has("relay") ? { relay: wakuGossipsub() } : {}),
     },
   });
@@ -113,12 +117,21 @@ async function assemble(
     maxCriteriaPerPeer: limits.maxFilterCriteriaPerPeer,
     maxSubscribers: limits.maxFilterSubscribers,
   });
-  const archive = serves.has("store") ? new MessageStore({ maxMessages: limits.storeMaxMessages, maxBytes: limits.storeMaxBytes }) : undefined;
+  const archive = serves.has("store")
+    ? new MessageStore({ maxMessages: limits.storeMaxMessages, maxBytes: limits.storeMaxBytes })
+    : undefined;
   const pusher = serves.has("filter") ? new FilterPusher(libp2p, subscriptions, faults, counters, log) : undefined;
   const fleetPeers = new FleetPeers(libp2p, log);
   const dropper = new ConnectionDropper(faults);
   const flood = new PxFlood(routing, () => counters.tarpitConnections++, log);
-  const context: RequestContext = { faults, dropper, streams: new PeerStreamLimiter(limits.maxStreamsPerPeer), limits, counters, log };
+  const context: RequestContext = {
+    faults,
+    dropper,
+    streams: new PeerStreamLimiter(limits.maxStreamsPerPeer),
+    limits,
+    counters,
+    log,
+  };
 
   const gossipsub = libp2p.services.relay as GossipSub | undefined;
   const relay = gossipsub
@@ -137,7 +150,9 @@ async function assemble(
     ...(serves.has("lightPush") ? [lightPushV3Server(intake), lightPushV2Server(intake)] : []),
     ...(serves.has("filter") ? [filterSubscribeServer(subscriptions, routing)] : []),
     ...(archive ? [storeServer(archive, faults, counters)] : []),
-    ...(serves.has("peerExchange") ? [peerExchangeServer({ knownPeers: () => fleetPeers.records(), faults, flood, counters })] : []),
+    ...(serves.has("peerExchange")
+      ? [peerExchangeServer({ knownPeers: () => fleetPeers.records(), faults, flood, counters })]
+      : []),
   ];
   const applyFault = (fault: Fault) => {
     faults.set(fault);

@@ -66,8 +66,7 @@ function answer(request: proto_store.StoreQueryRequest, archive: MessageStore, f
 /** The archive query a request asks for, or why it is a bad request (nwaku's rules). */
 function toCriteria(request: proto_store.StoreQueryRequest): StoreCriteria | string {
   const isHashLookup = request.messageHashes.length > 0;
-  const hasContentFilter =
-    request.contentTopics.length > 0 || request.timeStart !== undefined || request.timeEnd !== undefined;
+  const hasContentFilter = request.contentTopics.length > 0 || request.timeStart !== undefined || request.timeEnd !== undefined;
   if (isHashLookup && hasContentFilter) {
     return "BAD_REQUEST: a message hash lookup cannot also filter by content topic or time";
   }

@@ -12,14 +12,18 @@ import { Legend } from "./components/legend.js";
 const floatingDevtools = new URLSearchParams(window.location.search).get("devtools") === "floating";
 
 export function App({ config }: { config: PlaygroundConfig }) {
-  const peerLabels = Object.fromEntries((config.fleetNodes ?? []).map((node) => [node.peerId, `node ${node.index} (${node.role})`]));
+  const peerLabels = Object.fromEntries(
+    (config.fleetNodes ?? []).map((node) => [node.peerId, `node ${node.index} (${node.role})`]),
+  );
   return (
     <div className="page">
       <header className="header">
         <div>
           <h1>waku-peers playground</h1>
           <p className="muted">
-            {config.mode === "fleet" ? `Local fleet of ${config.fleetNodes?.length ?? 0} Waku service nodes on 127.0.0.1` : "Public Waku network"}
+            {config.mode === "fleet"
+              ? `Local fleet of ${config.fleetNodes?.length ?? 0} Waku service nodes on 127.0.0.1`
+              : "Public Waku network"}
           </p>
         </div>
         <ConnectionBadge />
@@ -48,7 +52,8 @@ export function App({ config }: { config: PlaygroundConfig }) {
         {!floatingDevtools && (
           <section className="card wide">
             <h2>
-              Devtools <span className="muted">&lt;WakuPeersDevtoolsPanel /&gt; from waku-peers/devtools: peers, recovery, events</span>
+              Devtools{" "}
+              <span className="muted">&lt;WakuPeersDevtoolsPanel /&gt; from waku-peers/devtools: peers, recovery, events</span>
             </h2>
             <WakuPeersDevtoolsPanel peerLabels={peerLabels} />
           </section>

@@ -38,7 +38,9 @@ export function startActiveParts(runtime: Runtime): ActiveParts {
   }
   if (ignored.length > 0) runtime.fail("BOOTSTRAP_PEERS_IGNORED", `bootstrapPeers not used: ${ignored.join("; ")}`);
   const { clock, lifetime } = runtime;
-  const blocks = createPeerBlocks(installDialGate(runtime.libp2p, lifetime), clock, lifetime, (id) => runtime.bus.emit("quarantineOver", id));
+  const blocks = createPeerBlocks(installDialGate(runtime.libp2p, lifetime), clock, lifetime, (id) =>
+    runtime.bus.emit("quarantineOver", id),
+  );
   const pool = createDialPool(runtime, index, blocks);
   boundPeerExchange(runtime, pool);
   boundSdkDialQueue(runtime, blocks);

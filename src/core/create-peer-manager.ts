@@ -71,7 +71,13 @@ export function createPeerManager(node: WakuNodeLike, options?: CreatePeerManage
     watchNode(runtime);
     simulateOffline = followEnvironment(runtime);
     if (activeParts.loaded !== undefined) start(activeParts.loaded);
-    else activeParts.load().then(start).catch((error: unknown) => runtime.fail("UNEXPECTED", `the peer manager's parts could not start: ${errorMessage(error)}`));
+    else
+      activeParts
+        .load()
+        .then(start)
+        .catch((error: unknown) =>
+          runtime.fail("UNEXPECTED", `the peer manager's parts could not start: ${errorMessage(error)}`),
+        );
     runtime.commitNow();
   } catch (error) {
     runtime.stop();
@@ -94,7 +100,9 @@ async function whenStarted(runtime: Runtime, active: () => ActiveParts | undefin
   await activeParts.load().catch(() => {});
   const parts = active();
   if (parts !== undefined) return parts.reconnect(options);
-  const error = runtime.signal.aborted ? failure("STOPPED", "the peer manager is stopped") : (runtime.facts.lastError ?? failure("UNEXPECTED", "the peer manager's parts did not start"));
+  const error = runtime.signal.aborted
+    ? failure("STOPPED", "the peer manager is stopped")
+    : (runtime.facts.lastError ?? failure("UNEXPECTED", "the peer manager's parts did not start"));
   return { ok: false, status: runtime.store.getState().status, durationMs: 0, dialed: 0, error };
 }
 

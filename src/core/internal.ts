@@ -16,7 +16,14 @@ export type { DialCandidate } from "./discovery/candidate-index.js";
 export { backoffDelay } from "./recovery/backoff.js";
 export type { BackoffPolicy } from "./recovery/backoff.js";
 export { INITIAL_RECOVERY, transition } from "./recovery/machine.js";
-export type { RecoveryEffect, RecoveryFacts, RecoveryInput, RecoveryMachineState, RecoveryPhase, RecoveryTransition } from "./recovery/machine.js";
+export type {
+  RecoveryEffect,
+  RecoveryFacts,
+  RecoveryInput,
+  RecoveryMachineState,
+  RecoveryPhase,
+  RecoveryTransition,
+} from "./recovery/machine.js";
 export { computeHealth, NO_PEERS } from "./state/health.js";
 export type { PeerCounts } from "./state/health.js";
 export { deriveStatus } from "./state/status.js";

@@ -105,9 +105,18 @@ export class Runtime {
     this.random = options.random ?? Math.random;
     this.parseMultiaddr = options.parseMultiaddr ?? defaultParseMultiaddr;
     this.store = createPeersStore(createInitialState(options.requirements));
-    this.facts = { online: this.environment.isOnline(), lastError: undefined, recovery: IDLE_RECOVERY, autoRecovering: false, manualReconnect: false, gaveUp: false };
+    this.facts = {
+      online: this.environment.isOnline(),
+      lastError: undefined,
+      recovery: IDLE_RECOVERY,
+      autoRecovering: false,
+      manualReconnect: false,
+      gaveUp: false,
+    };
     this.bus = createBus((error) => this.fail("UNEXPECTED", `internal listener failed: ${errorMessage(error)}`));
-    this.lostListeners = createListeners((error) => this.fail("LISTENER_FAILED", `lost-connection listener failed: ${errorMessage(error)}`));
+    this.lostListeners = createListeners((error) =>
+      this.fail("LISTENER_FAILED", `lost-connection listener failed: ${errorMessage(error)}`),
+    );
     this.#log = new EventLog(options.maxEvents, this.changed);
     this.table = new PeerTable(this.libp2p, this.changed);
     this.#lost = createLostConnectionTracker(this.clock, this.lifetime, options.lostConnectionGraceMs, (signal) => {
@@ -137,7 +146,11 @@ export class Runtime {
   };
 
   event(type: PeerEventType, peerId?: string, detail?: string): void {
-    this.#log.push(peerId === undefined && detail === undefined ? { at: this.clock.now(), type } : { at: this.clock.now(), type, peerId, detail });
+    this.#log.push(
+      peerId === undefined && detail === undefined
+        ? { at: this.clock.now(), type }
+        : { at: this.clock.now(), type, peerId, detail },
+    );
   }
 
   /** `lastError` becomes this failure. */
@@ -157,7 +170,8 @@ export class Runtime {
     for (const key in next) {
       if (next[key as keyof RecoveryState] === previous[key as keyof RecoveryState]) continue;
       this.facts.recovery = next;
-      return this.changed();
+      this.changed();
+      return;
     }
   }
 
@@ -197,7 +211,8 @@ export class Runtime {
    * everything since attach as one commit from the initial state, so they start from the facts.
    */
   catchUp(): void {
-    if (this.#committed && !this.signal.aborted) this.bus.emit("committed", { previous: this.store.getInitialState(), next: this.store.getState() });
+    if (this.#committed && !this.signal.aborted)
+      this.bus.emit("committed", { previous: this.store.getInitialState(), next: this.store.getState() });
   }
 
   /** One abort releases every part; then the final state: no peers claimed, `disconnected`. */

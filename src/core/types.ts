@@ -16,14 +16,7 @@ export type { WakuPeersFailure };
  * - `offline`: the environment says offline and no peer answers.
  * - `disconnected`: stopped, or retrying was given up; terminal until `reconnect()`.
  */
-export type ConnectionStatus =
-  | "idle"
-  | "connecting"
-  | "connected"
-  | "degraded"
-  | "reconnecting"
-  | "offline"
-  | "disconnected";
+export type ConnectionStatus = "idle" | "connecting" | "connected" | "degraded" | "reconnecting" | "offline" | "disconnected";
 
 /** The Waku protocols whose peers are counted. */
 export type ProtocolName = "lightPush" | "filter" | "store" | "peerExchange";

@@ -15,5 +15,9 @@ export function useActionValue<T>(
   watch: (source: StoreSource, parameters: WatchParameters<T>) => Unwatch,
 ): T {
   const subscribe = useMemo(() => (notify: () => void) => watch({ store }, { onChange: notify }), [store, watch]);
-  return useSyncExternalStore(subscribe, () => select(store.getState()), () => select(store.getInitialState()));
+  return useSyncExternalStore(
+    subscribe,
+    () => select(store.getState()),
+    () => select(store.getInitialState()),
+  );
 }

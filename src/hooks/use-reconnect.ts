@@ -2,13 +2,7 @@
 import { useCallback, useMemo, useState } from "react";
 import { shallow } from "zustand/vanilla/shallow";
 
-import type {
-  ReconnectOptions,
-  ReconnectProgress,
-  ReconnectResult,
-  WakuPeersFailure,
-  WakuPeersState,
-} from "../core/index.js";
+import type { ReconnectOptions, ReconnectProgress, ReconnectResult, WakuPeersFailure, WakuPeersState } from "../core/index.js";
 import { useWakuPeersContext, type WakuPeersHookParameters } from "../provider/context.js";
 import { useStoreSelector } from "./use-store-selector.js";
 

@@ -1,5 +1,12 @@
 import type { PeerManager } from "../core/index.js";
-import { createOutbox, type CreateOutboxOptions, type MessageContext, type Outbox, type OutboxItem, type TopicOrEncoder } from "../messages/index.js";
+import {
+  createOutbox,
+  type CreateOutboxOptions,
+  type MessageContext,
+  type Outbox,
+  type OutboxItem,
+  type TopicOrEncoder,
+} from "../messages/index.js";
 import { messageActivityOf } from "./message-activity.js";
 
 /** What `useOutbox()` shows: every outbox the app's hooks hold, together. */
@@ -51,7 +58,10 @@ function createOutboxRegistry(context: MessageContext): OutboxRegistry {
         existing.uses++;
         return existing.outbox;
       }
-      const outbox = createOutbox(context, { ...options, ...(typeof topic === "string" ? { contentTopic: topic } : { encoder: topic }) });
+      const outbox = createOutbox(context, {
+        ...options,
+        ...(typeof topic === "string" ? { contentTopic: topic } : { encoder: topic }),
+      });
       const unlist = activity.addOutbox(typeof topic === "string" ? topic : topic.contentTopic, outbox);
       const unsubscribe = outbox.subscribe(changed);
       const release = () => {

@@ -26,7 +26,9 @@ export function useMessageContext(hookName: string, parameters?: MessageHookPara
   const provided = useContext(WakuPeersContext);
   const explicit = parameters?.node !== undefined && parameters.manager !== undefined;
   if (!explicit && provided === null) {
-    throw new WakuPeersError("NO_PROVIDER", [`${hookName}() must be used inside <WakuPeersProvider> (or be given { node, manager })`]);
+    throw new WakuPeersError("NO_PROVIDER", [
+      `${hookName}() must be used inside <WakuPeersProvider> (or be given { node, manager })`,
+    ]);
   }
   const subscribe = explicit || provided === null ? noSubscription : provided.subscribeAttachment;
   const node = useSyncExternalStore(subscribe, explicit || provided === null ? nothing : provided.getNode, nothing);

@@ -6,7 +6,9 @@ import type { ReceivedMessage, TopicOrDecoder, WatchMessagesOptions } from "../m
 import { listedWatcher } from "./listed-watcher.js";
 import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
 
-export interface UseMessageListenerParameters extends MessageHookParameters, Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {}
+export interface UseMessageListenerParameters
+  extends MessageHookParameters,
+    Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {}
 
 /**
  * Calls `callback` once per message of a topic — live, and back-filled after outages, in timestamp
@@ -33,10 +35,10 @@ export function useMessageListener<T extends IDecodedMessage = IDecodedMessage>(
   useInsertionEffect(() => {
     latest.current = callback;
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: options are read when the watcher starts (documented); the callback is read through a ref
   useEffect(() => {
     if (context === undefined) return;
     const watcher = listedWatcher<T>(context, topic, (message) => latest.current(message), parameters);
     return () => watcher.stop();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [context, topic]);
 }

@@ -2,11 +2,19 @@
 import type { IDecodedMessage } from "@waku/sdk";
 import { useEffect, useState } from "react";
 
-import { mergeMessages, type ReceivedMessage, type SyncState, type TopicOrDecoder, type WatchMessagesOptions } from "../messages/index.js";
+import {
+  mergeMessages,
+  type ReceivedMessage,
+  type SyncState,
+  type TopicOrDecoder,
+  type WatchMessagesOptions,
+} from "../messages/index.js";
 import { listedWatcher } from "./listed-watcher.js";
 import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
 
-export interface UseMessagesParameters extends MessageHookParameters, Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {
+export interface UseMessagesParameters
+  extends MessageHookParameters,
+    Pick<WatchMessagesOptions, "backfill" | "storage" | "dedupeCapacity"> {
   /** Messages kept in the list; those that arrived first go first. Default 500. */
   limit?: number;
 }
@@ -18,7 +26,12 @@ export interface UseMessagesReturnType<T extends IDecodedMessage = IDecodedMessa
 }
 
 const DEFAULT_LIMIT = 500;
-const NOT_WATCHING: SyncState = Object.freeze({ status: "unavailable", lastSeenAt: undefined, unfilled: Object.freeze([]), lastBackfill: undefined });
+const NOT_WATCHING: SyncState = Object.freeze({
+  status: "unavailable",
+  lastSeenAt: undefined,
+  unfilled: Object.freeze([]),
+  lastBackfill: undefined,
+});
 
 /**
  * The messages of a content topic (or decoder): live through filter, gaps back-filled from store
@@ -49,6 +62,7 @@ export function useMessages<T extends IDecodedMessage = IDecodedMessage>(
   const context = useMessageContext("useMessages", parameters);
   const [result, setResult] = useState<UseMessagesReturnType<T>>(() => ({ messages: [], sync: NOT_WATCHING }));
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `limit` and the watcher's options are read when it starts (documented), not on every render
   useEffect(() => {
     if (context === undefined) return;
     const limit = parameters?.limit ?? DEFAULT_LIMIT;
@@ -65,7 +79,8 @@ export function useMessages<T extends IDecodedMessage = IDecodedMessage>(
       batch.push(message);
     };
     const watcher = listedWatcher<T>(context, topic, onMessage, parameters);
-    const showSync = (sync: SyncState): void => setResult((previous) => (previous.sync === sync ? previous : { ...previous, sync }));
+    const showSync = (sync: SyncState): void =>
+      setResult((previous) => (previous.sync === sync ? previous : { ...previous, sync }));
     showSync(watcher.getSync());
     const unsubscribe = watcher.subscribeSync(showSync);
     return () => {
@@ -74,7 +89,6 @@ export function useMessages<T extends IDecodedMessage = IDecodedMessage>(
       watcher.stop();
     };
     // Options are taken when the watcher starts; the topic and the node decide when it restarts.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [context, topic]);
 
   return result;

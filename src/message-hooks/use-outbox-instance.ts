@@ -12,6 +12,7 @@ export function useOutboxInstance(
   options: Omit<CreateOutboxOptions, "contentTopic" | "encoder">,
 ): Outbox | undefined {
   const [outbox, setOutbox] = useState<Outbox | undefined>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: options are read when the outbox is first created (documented)
   useEffect(() => {
     if (context === undefined || topic === undefined) return;
     const registry = outboxRegistryOf(context);
@@ -21,7 +22,6 @@ export function useOutboxInstance(
       setOutbox(undefined);
       registry.release(acquired);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [context, topic]);
   return outbox;
 }

@@ -6,7 +6,9 @@ import { outboxRegistryOf, type OutboxesSnapshot } from "./outbox-registry.js";
 import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
 import { useOutboxInstance } from "./use-outbox-instance.js";
 
-export interface UseOutboxParameters extends MessageHookParameters, Omit<CreateOutboxOptions, "contentTopic" | "encoder" | "clock"> {}
+export interface UseOutboxParameters
+  extends MessageHookParameters,
+    Omit<CreateOutboxOptions, "contentTopic" | "encoder" | "clock"> {}
 
 export type UseOutboxReturnType = OutboxesSnapshot;
 

@@ -6,7 +6,9 @@ import type { CreateOutboxOptions, SendOptions, SendResult, TopicOrEncoder } fro
 import { useMessageContext, type MessageHookParameters } from "./use-message-context.js";
 import { useOutboxInstance } from "./use-outbox-instance.js";
 
-export interface UseSendParameters extends MessageHookParameters, Omit<CreateOutboxOptions, "contentTopic" | "encoder" | "clock"> {}
+export interface UseSendParameters
+  extends MessageHookParameters,
+    Omit<CreateOutboxOptions, "contentTopic" | "encoder" | "clock"> {}
 
 export interface UseSendReturnType {
   /**

@@ -146,7 +146,8 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     let any = false;
     for (const [, value] of stored) {
       const record = parseOutboxRecord(value);
-      if (record === undefined || record.pubsubTopic !== encoder.pubsubTopic || record.contentTopic !== encoder.contentTopic) continue;
+      if (record === undefined || record.pubsubTopic !== encoder.pubsubTopic || record.contentTopic !== encoder.contentTopic)
+        continue;
       seen.add(record.id);
       const current = entries.get(record.id);
       if (current !== undefined && (draining || sameRecord(current, record))) continue;
@@ -207,10 +208,13 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
   function wakeAt(at: number): void {
     if (wakeTimer !== undefined && wakeTimer.at <= at) return;
     if (wakeTimer !== undefined) clock.clearTimeout(wakeTimer.handle);
-    const handle = clock.setTimeout(() => {
-      wakeTimer = undefined;
-      drain();
-    }, Math.max(0, at - clock.now()));
+    const handle = clock.setTimeout(
+      () => {
+        wakeTimer = undefined;
+        drain();
+      },
+      Math.max(0, at - clock.now()),
+    );
     wakeTimer = { at, handle };
   }
 
@@ -218,13 +222,15 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     inFlight++;
     const peerId = choosesPeer ? nextPushPeer(lightPushPeers(manager.store.getState()), entry.tried) : undefined;
     let current = update(entry, { status: "sending", tried: peerId === undefined ? entry.tried : [...entry.tried, peerId] });
-    const outcome: PushOutcome = await withinMs(pushOnce(node, encoder, entry.wire, peerId), retry.attemptTimeoutMs).catch((error: unknown) => ({
-      ok: false as const,
-      peerId,
-      error: error instanceof Error ? error.message : String(error),
-      peerCaused: peerId !== undefined,
-      retryable: true,
-    }));
+    const outcome: PushOutcome = await withinMs(pushOnce(node, encoder, entry.wire, peerId), retry.attemptTimeoutMs).catch(
+      (error: unknown) => ({
+        ok: false as const,
+        peerId,
+        error: error instanceof Error ? error.message : String(error),
+        peerCaused: peerId !== undefined,
+        retryable: true,
+      }),
+    );
     inFlight--;
     if (stopped) return;
     current = entries.get(entry.id) ?? current;
@@ -232,7 +238,14 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     if (outcome.ok) {
       // Only attempts made around the SDK's public `send` are already observed by the manager.
       if (choosesPeer && outcome.peerId !== undefined) manager.reportSuccess(outcome.peerId, "lightPush");
-      update(current, { status: "sent", attempts, lastError: undefined, sentTo: outcome.peerId, sentAt: clock.now(), nextAttemptAt: undefined });
+      update(current, {
+        status: "sent",
+        attempts,
+        lastError: undefined,
+        sentTo: outcome.peerId,
+        sentAt: clock.now(),
+        nextAttemptAt: undefined,
+      });
     } else {
       if (choosesPeer && outcome.peerCaused && outcome.peerId !== undefined) {
         manager.reportFailure(outcome.peerId, "lightPush", `outbox: ${outcome.error}`);
@@ -240,7 +253,14 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
       update(
         current,
         outcome.retryable
-          ? { status: "queued", attempts, lastError: outcome.error, nextAttemptAt: clock.now() + retryDelay(attempts, { initialMs: retry.initialDelayMs, maxMs: retry.maxDelayMs, jitter: retry.jitter }, random) }
+          ? {
+              status: "queued",
+              attempts,
+              lastError: outcome.error,
+              nextAttemptAt:
+                clock.now() +
+                retryDelay(attempts, { initialMs: retry.initialDelayMs, maxMs: retry.maxDelayMs, jitter: retry.jitter }, random),
+            }
           : { status: "failed", attempts, lastError: outcome.error, nextAttemptAt: undefined },
       );
     }
@@ -295,16 +315,24 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     confirming = true;
     // Asked of a store other than the peer that accepted it where there is one: a node that accepted a
     // message it could not relay holds it alone, and that is not "in the network" yet.
-    const witnessOf = (entry: Entry): string => storePeers.find((id) => id !== entry.sentTo) ?? storePeers[0]!;
     const byWitness = new Map<string, Entry[]>();
-    for (const entry of sent) byWitness.set(witnessOf(entry), [...(byWitness.get(witnessOf(entry)) ?? []), entry]);
+    for (const entry of sent) {
+      const witness = storePeers.find((id) => id !== entry.sentTo) ?? storePeers[0];
+      if (witness !== undefined) byWitness.set(witness, [...(byWitness.get(witness) ?? []), entry]);
+    }
     const found = new Set<string>();
     const answered = new Set<string>();
     await Promise.all(
       [...byWitness].map(async ([witness, batch]) => {
         try {
           const hashes = await withinMs(
-            storeHasHashes(node, encoder.pubsubTopic, encoder.contentTopic, batch.map((entry) => entry.hash), witness),
+            storeHasHashes(
+              node,
+              encoder.pubsubTopic,
+              encoder.contentTopic,
+              batch.map((entry) => entry.hash),
+              witness,
+            ),
             retry.attemptTimeoutMs,
           );
           for (const hash of hashes) found.add(hash);
@@ -323,7 +351,11 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
       if (found.has(entry.hash)) update(entry, { status: "confirmed", confirmedAt: now });
       else if (answered.has(entry.id) && now - (entry.sentAt ?? now) >= confirm.resendAfterMs) {
         // Accepted but never stored elsewhere (the peer died or could not relay): the same bytes go out again.
-        update(entry, { status: "queued", nextAttemptAt: undefined, lastError: `not found in store ${confirm.resendAfterMs} ms after sending` });
+        update(entry, {
+          status: "queued",
+          nextAttemptAt: undefined,
+          lastError: `not found in store ${confirm.resendAfterMs} ms after sending`,
+        });
       }
     }
     drain();
@@ -349,7 +381,9 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     if (!next) cutOffAt = clock.now();
     else {
       // Sending is possible again: nothing waits for its backoff.
-      for (const entry of entries.values()) if (entry.status === "queued" && entry.nextAttemptAt !== undefined) entries.set(entry.id, { ...entry, nextAttemptAt: undefined });
+      for (const entry of entries.values())
+        if (entry.status === "queued" && entry.nextAttemptAt !== undefined)
+          entries.set(entry.id, { ...entry, nextAttemptAt: undefined });
       if (cutOffAt !== undefined) reverifyConfirmedBefore(cutOffAt);
     }
     changed();
@@ -391,15 +425,19 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     const existing = sendOptions.id === undefined ? undefined : entries.get(sendOptions.id);
     if (existing !== undefined) return { id: existing.id, hash: existing.hash };
     const createdAt = clock.now();
-    let encoded;
+    let encoded: Awaited<ReturnType<typeof encodeOnce>>;
     try {
       encoded = await encodeOnce(encoder, payload, createdAt);
     } catch (error) {
-      throw new WakuPeersError("INVALID_MESSAGE", [`send: the encoder failed: ${error instanceof Error ? error.message : String(error)}`]);
+      throw new WakuPeersError("INVALID_MESSAGE", [
+        `send: the encoder failed: ${error instanceof Error ? error.message : String(error)}`,
+      ]);
     }
     if (encoded === undefined) throw new WakuPeersError("INVALID_MESSAGE", ["send: the encoder refused the message"]);
     if (encoded.wire.length > limits.maxMessageBytes) {
-      throw new WakuPeersError("PAYLOAD_TOO_LARGE", [`send: ${encoded.wire.length} bytes encoded, at most ${limits.maxMessageBytes}`]);
+      throw new WakuPeersError("PAYLOAD_TOO_LARGE", [
+        `send: ${encoded.wire.length} bytes encoded, at most ${limits.maxMessageBytes}`,
+      ]);
     }
     const pending = [...entries.values()].filter((entry) => PENDING.has(entry.status));
     const pendingBytes = pending.reduce((sum, entry) => sum + entry.bytes, 0);
@@ -438,7 +476,7 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     get: (id) => publicItem(entries.get(id)),
     getSnapshot() {
       if (snapshot === undefined) {
-        const items = [...entries.values()].sort((a, b) => a.createdAt - b.createdAt).map((entry) => publicItem(entry)!);
+        const items = [...entries.values()].sort((a, b) => a.createdAt - b.createdAt).flatMap((entry) => publicItem(entry) ?? []);
         snapshot = Object.freeze({
           items: Object.freeze(items),
           pending: items.filter((item) => PENDING.has(item.status)).length,
@@ -491,13 +529,21 @@ function publicItem(entry: Entry | undefined): OutboxItem | undefined {
 }
 
 function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
-  return a.status === b.status && a.attempts === b.attempts && a.confirmedAt === b.confirmedAt && a.sentAt === b.sentAt && a.lastError === b.lastError;
+  return (
+    a.status === b.status &&
+    a.attempts === b.attempts &&
+    a.confirmedAt === b.confirmedAt &&
+    a.sentAt === b.sentAt &&
+    a.lastError === b.lastError
+  );
 }
 
 function resolveEncoder(context: MessageContext, options: CreateOutboxOptions): IEncoder {
   const hasTopic = typeof options?.contentTopic === "string" && options.contentTopic.length > 0;
   if (hasTopic === (options?.encoder !== undefined)) {
-    throw new WakuPeersError("INVALID_OPTIONS", ["createOutbox: give exactly one of contentTopic (a non-empty string) or encoder"]);
+    throw new WakuPeersError("INVALID_OPTIONS", [
+      "createOutbox: give exactly one of contentTopic (a non-empty string) or encoder",
+    ]);
   }
   return encoderOf(context.node, (options.encoder ?? options.contentTopic) as string | IEncoder);
 }
@@ -514,7 +560,9 @@ interface Channel {
 
 /** Tabs sharing an outbox tell each other to read storage again; nothing where BroadcastChannel is missing. */
 function openChannel(name: string, onMessage: () => void): Channel | undefined {
-  const Constructor = (globalThis as { BroadcastChannel?: new (name: string) => Channel & { onmessage: unknown; unref?: () => void } }).BroadcastChannel;
+  const Constructor = (
+    globalThis as { BroadcastChannel?: new (name: string) => Channel & { onmessage: unknown; unref?: () => void } }
+  ).BroadcastChannel;
   if (Constructor === undefined) return undefined;
   try {
     const channel = new Constructor(name);

@@ -33,7 +33,8 @@ export function lossSignals(previous: WakuPeersState, next: WakuPeersState): Bac
   // Raised when the loss begins, so live messages that still trickle in are held for the back-fill.
   if (isServing(previous) && !isServing(next)) reasons.push("connection-lost");
   // Back to connected after having been connected: the very first connection loses nothing.
-  if (previous.status !== "connected" && next.status === "connected" && previous.firstConnectedAt !== undefined) reasons.push("reconnected");
+  if (previous.status !== "connected" && next.status === "connected" && previous.firstConnectedAt !== undefined)
+    reasons.push("reconnected");
   if (previous.lost !== "restored" && next.lost === "restored") reasons.push("restored");
   if (next.peers !== previous.peers && lostFilterPeer(previous, next)) reasons.push("filter-peer-lost");
   if (eventsSince(previous.events, next.events).some(isResumeHint)) reasons.push("resumed");

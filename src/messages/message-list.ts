@@ -25,7 +25,10 @@ export function mergeMessages<T extends IDecodedMessage>(
   const excess = merged.length - Math.max(0, Math.floor(limit));
   if (excess <= 0) return merged;
   const evicted = new Set(
-    [...merged].sort((a, b) => a.sequence - b.sequence).slice(0, excess).map((message) => message.hash),
+    [...merged]
+      .sort((a, b) => a.sequence - b.sequence)
+      .slice(0, excess)
+      .map((message) => message.hash),
   );
   return merged.filter((message) => !evicted.has(message.hash));
 }

@@ -68,7 +68,12 @@ export function filterUsesConnectedPeer(node: MessageNode, pubsubTopic: string):
   if (subscription === undefined) return false;
   const peers = read(subscription, "peers");
   if (!(peers instanceof Map)) return undefined;
-  const connected = new Set(node.libp2p.getConnections().filter((c) => c.status === "open").map((c) => c.remotePeer.toString()));
+  const connected = new Set(
+    node.libp2p
+      .getConnections()
+      .filter((c) => c.status === "open")
+      .map((c) => c.remotePeer.toString()),
+  );
   for (const id of peers.keys()) if (connected.has(String(id))) return true;
   return false;
 }
@@ -207,7 +212,14 @@ export type PushOutcome =
     };
 
 /** Light push errors no retry can fix: the message itself is the problem. */
-const PERMANENT_ERRORS = new Set(["Payload is empty", "Size is too big", "Failed to encode", "Message payload exceeds maximum size", "Message validation failed", "Bad request format"]);
+const PERMANENT_ERRORS = new Set([
+  "Payload is empty",
+  "Size is too big",
+  "Failed to encode",
+  "Message payload exceeds maximum size",
+  "Message validation failed",
+  "Bad request format",
+]);
 /** Errors of our own connection or of nobody: retried without blaming the peer. */
 const NOT_THE_PEERS_FAULT = new Set(["No peer available", "No stream available", "Stream aborted", "Topic not configured"]);
 
@@ -225,13 +237,23 @@ export function canChoosePushPeer(node: MessageNode): boolean {
  * Sends stored wire bytes once, to `peerId` when the SDK allows choosing (see the file comment),
  * never through the SDK's retry queue. Never throws.
  */
-export async function pushOnce(node: MessageNode, template: IEncoder, wire: Uint8Array, peerId: string | undefined): Promise<PushOutcome> {
+export async function pushOnce(
+  node: MessageNode,
+  template: IEncoder,
+  wire: Uint8Array,
+  peerId: string | undefined,
+): Promise<PushOutcome> {
   const { encoder, message } = replayEncoder(template, wire);
   try {
-    const core = read(node.lightPush, "protocol") as { send?: (e: IEncoder, m: IMessage, p: unknown) => Promise<unknown> } | undefined;
+    const core = read(node.lightPush, "protocol") as
+      | { send?: (e: IEncoder, m: IMessage, p: unknown) => Promise<unknown> }
+      | undefined;
     const peer = peerId === undefined ? undefined : connectedPeerId(node, peerId);
     if (peer !== undefined && typeof core?.send === "function") {
-      const result = (await core.send.call(core, encoder, message, peer)) as { success?: unknown; failure?: { error?: unknown } | null };
+      const result = (await core.send.call(core, encoder, message, peer)) as {
+        success?: unknown;
+        failure?: { error?: unknown } | null;
+      };
       if (result?.success) return { ok: true, peerId };
       return classify(String(result?.failure?.error ?? "Generic error"), peerId);
     }

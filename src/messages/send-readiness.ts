@@ -47,7 +47,11 @@ export function nextPushPeer(peers: readonly PeerInfo[], tried: readonly string[
  * @example
  * retryDelay(3, { initialMs: 500, maxMs: 30_000, jitter: 0 }); // 2000
  */
-export function retryDelay(attempt: number, options: { initialMs: number; maxMs: number; jitter: number }, random: () => number = Math.random): number {
+export function retryDelay(
+  attempt: number,
+  options: { initialMs: number; maxMs: number; jitter: number },
+  random: () => number = Math.random,
+): number {
   const base = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (1 - options.jitter * random()));
 }

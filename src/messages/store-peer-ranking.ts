@@ -15,7 +15,8 @@ export function rankStorePeers(peers: Readonly<Record<string, PeerInfo>>, gapSta
   const since = (peer: PeerInfo): number => peer.connectedSince ?? Number.POSITIVE_INFINITY;
   const throughGap = (peer: PeerInfo): boolean => since(peer) <= gapStartedAt;
   candidates.sort(
-    (a, b) => Number(throughGap(b)) - Number(throughGap(a)) || since(a) - since(b) || b.score - a.score || a.id.localeCompare(b.id),
+    (a, b) =>
+      Number(throughGap(b)) - Number(throughGap(a)) || since(a) - since(b) || b.score - a.score || a.id.localeCompare(b.id),
   );
   return candidates.map((peer) => peer.id);
 }

@@ -1,7 +1,7 @@
 import type { IDecodedMessage, IDecoder } from "@waku/sdk";
 
 import { WakuPeersError } from "../core/errors.js";
-import { systemClock, type Clock, type TimerHandle } from "../core/lifetime/clock.js";
+import { systemClock, type TimerHandle } from "../core/lifetime/clock.js";
 import type { WakuPeersState } from "../core/types.js";
 import { BoundedHashSet } from "./bounded-hash-set.js";
 import { fetchGap } from "./fetch-gap.js";
@@ -38,7 +38,8 @@ const READINESS_POLL_MS = 50;
 const MAX_UNFILLED_RANGES = 20;
 const SUBSCRIBE_RETRY_MS = 1_000;
 /** Unfilled ranges are asked for again after these delays (the last repeats) while a store peer is connected. */
-const GAP_RETRY_MS = [2_000, 5_000, 15_000, 60_000];
+const LAST_GAP_RETRY_MS = 60_000;
+const GAP_RETRY_MS = [2_000, 5_000, 15_000, LAST_GAP_RETRY_MS];
 
 /** A back-fill asked for and not yet finished. */
 interface BackfillRequest {
@@ -185,7 +186,11 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
   }
 
   /** `gapStartedAt`: when messages may have started to go missing (default: the last message seen, or the last time delivery was live). */
-  function request(reason: BackfillReason, from = gapRangeFrom(lastSeenAt), gapStartedAt = Math.min(lastSeenAt ?? liveAt, liveAt)): void {
+  function request(
+    reason: BackfillReason,
+    from = gapRangeFrom(lastSeenAt),
+    gapStartedAt = Math.min(lastSeenAt ?? liveAt, liveAt),
+  ): void {
     if (stopped || !backfillEnabled) return;
     if (pending !== undefined) {
       pending.range.from = Math.min(pending.range.from, from);
@@ -234,7 +239,10 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
       await firstPass(current, noStorePeer);
     } catch (error) {
       // Nothing here should throw; if something does, the gap is reported rather than lost.
-      unfilled = mergeUnfilled([...unfilled, { from: current.range.from, to: clock.now(), reason: `back-fill failed: ${String(error)}` }]);
+      unfilled = mergeUnfilled([
+        ...unfilled,
+        { from: current.range.from, to: clock.now(), reason: `back-fill failed: ${String(error)}` },
+      ]);
       finishRun();
     }
   }
@@ -245,7 +253,11 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     const range = { from: current.range.from, to: startedRun + settings.overlapMs };
     const fetched = noStorePeer
       ? { messages: [] as T[], peers: [] as string[], error: "no store peer", uncovered: undefined }
-      : await fetchGap({ node, decoder, pageSize: settings.pageSize, peers: manager.store.getState().peers }, range, current.gapStartedAt);
+      : await fetchGap(
+          { node, decoder, pageSize: settings.pageSize, peers: manager.store.getState().peers },
+          range,
+          current.gapStartedAt,
+        );
     if (stopped) return;
     const fresh = fetched.messages.map((message) => toReceived(message, "store")).filter((received) => seen.add(received.hash));
     // Held live messages no newer than what the store returned go out with it, in order.
@@ -254,7 +266,12 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     held = held.filter((received) => received.timestamp > newestFound);
     deliver([...fresh, ...releasable]);
     recordOutcome(current.reason, range, fetched, fresh.length, startedRun);
-    if (fetched.error === undefined && settings.settleMs > 0 && current.reason !== "store-peer-available" && current.reason !== "retry") {
+    if (
+      fetched.error === undefined &&
+      settings.settleMs > 0 &&
+      current.reason !== "store-peer-available" &&
+      current.reason !== "retry"
+    ) {
       // One short pass once filter is live again (the SDK re-subscribes 50–300 ms after its peers are
       // back), for what reached neither path meanwhile; live messages stay held until then.
       settleWhenFilterIsLive(startedRun, clock.now());
@@ -287,7 +304,12 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     );
     if (stopped) return;
     const fresh = fetched.messages.map((message) => toReceived(message, "store")).filter((received) => seen.add(received.hash));
-    if (lastBackfill !== undefined) lastBackfill = { ...lastBackfill, found: lastBackfill.found + fetched.messages.length, delivered: lastBackfill.delivered + fresh.length };
+    if (lastBackfill !== undefined)
+      lastBackfill = {
+        ...lastBackfill,
+        found: lastBackfill.found + fetched.messages.length,
+        delivered: lastBackfill.delivered + fresh.length,
+      };
     deliver([...fresh, ...held]);
     held = [];
     finishRun();
@@ -317,7 +339,7 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
       return;
     }
     if (gapRetryScheduled) return;
-    const delay = GAP_RETRY_MS[Math.min(gapRetries, GAP_RETRY_MS.length - 1)]!;
+    const delay = GAP_RETRY_MS[Math.min(gapRetries, GAP_RETRY_MS.length - 1)] ?? LAST_GAP_RETRY_MS;
     gapRetries++;
     gapRetryScheduled = true;
     later(delay, () => {
@@ -353,7 +375,10 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     // Whatever this range covered is filled now; a start no store peer reached is reported, and retried when one appears.
     unfilled = unfilled.filter((gap) => gap.from < range.from || gap.to > range.to);
     if (fetched.uncovered !== undefined) {
-      unfilled = mergeUnfilled([...unfilled, { ...fetched.uncovered, reason: "no store peer reached covers the start of the gap" }]);
+      unfilled = mergeUnfilled([
+        ...unfilled,
+        { ...fetched.uncovered, reason: "no store peer reached covers the start of the gap" },
+      ]);
     }
   }
 
@@ -373,7 +398,13 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     else if (unfilled.length > 0) status = "gap";
     else status = "live";
     if (status === "live" || status === "gap") liveAt = clock.now();
-    if (status === sync.status && lastSeenAt === sync.lastSeenAt && unfilled === sync.unfilled && lastBackfill === sync.lastBackfill) return;
+    if (
+      status === sync.status &&
+      lastSeenAt === sync.lastSeenAt &&
+      unfilled === sync.unfilled &&
+      lastBackfill === sync.lastBackfill
+    )
+      return;
     sync = { status, lastSeenAt, unfilled, lastBackfill };
     for (const listener of [...syncListeners]) listener(sync);
   }
@@ -397,10 +428,14 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
       if (stopped) void handle.unsubscribe().catch(() => {});
       else filter = handle;
     } catch {
-      later(SUBSCRIBE_RETRY_MS, () => void subscribe().then(() => {
-        updateSync();
-        evaluate();
-      }));
+      later(
+        SUBSCRIBE_RETRY_MS,
+        () =>
+          void subscribe().then(() => {
+            updateSync();
+            evaluate();
+          }),
+      );
     }
   }
 
@@ -408,14 +443,16 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     if (storage !== undefined) {
       const memory = await loadTopicMemory(storage, memoryKey);
       for (const hash of memory.recentHashes) seen.add(hash);
-      if (memory.lastSeenAt !== undefined && (lastSeenAt === undefined || memory.lastSeenAt > lastSeenAt)) lastSeenAt = memory.lastSeenAt;
+      if (memory.lastSeenAt !== undefined && (lastSeenAt === undefined || memory.lastSeenAt > lastSeenAt))
+        lastSeenAt = memory.lastSeenAt;
     }
     if (stopped) return;
     // Subscribed before the start-up back-fill, so nothing published meanwhile falls between the two.
     await subscribe();
     if (stopped) return;
     if (lastSeenAt !== undefined) request("app-start");
-    else if (settings.initialRangeMs > 0) request("app-start", Math.max(clock.now() - settings.initialRangeMs, clock.now() - settings.maxRangeMs));
+    else if (settings.initialRangeMs > 0)
+      request("app-start", Math.max(clock.now() - settings.initialRangeMs, clock.now() - settings.maxRangeMs));
     updateSync();
     evaluate();
   })();
@@ -450,15 +487,23 @@ function resolveDecoder<T extends IDecodedMessage>(context: MessageContext, opti
   const issues: string[] = [];
   if (typeof options?.onMessage !== "function") issues.push("onMessage must be a function");
   const hasTopic = typeof options?.contentTopic === "string" && options.contentTopic.length > 0;
-  if (hasTopic === (options?.decoder !== undefined)) issues.push("give exactly one of contentTopic (a non-empty string) or decoder");
-  if (issues.length > 0) throw new WakuPeersError("INVALID_OPTIONS", issues.map((issue) => `watchMessages: ${issue}`));
+  if (hasTopic === (options?.decoder !== undefined))
+    issues.push("give exactly one of contentTopic (a non-empty string) or decoder");
+  if (issues.length > 0)
+    throw new WakuPeersError(
+      "INVALID_OPTIONS",
+      issues.map((issue) => `watchMessages: ${issue}`),
+    );
   return decoderOf(context.node, (options.decoder ?? options.contentTopic) as string | IDecoder<T>);
 }
 
 function storePeerAppeared(previous: WakuPeersState, next: WakuPeersState): boolean {
   if (previous.peers === next.peers) return false;
   return Object.entries(next.peers).some(
-    ([id, peer]) => peer.connected && peer.protocols.includes("store") && !(previous.peers[id]?.connected && previous.peers[id]?.protocols.includes("store")),
+    ([id, peer]) =>
+      peer.connected &&
+      peer.protocols.includes("store") &&
+      !(previous.peers[id]?.connected && previous.peers[id]?.protocols.includes("store")),
   );
 }
 

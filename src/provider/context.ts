@@ -28,9 +28,7 @@ export function useWakuPeersContext(hookName: string, parameters?: WakuPeersHook
   const fromManager = useMemo(() => (manager ? contextValueOf(manager) : undefined), [manager]);
   const value = fromManager ?? fromProvider;
   if (value === null) {
-    throw new WakuPeersError("NO_PROVIDER", [
-      `${hookName}() must be used inside <WakuPeersProvider> (or be given { manager })`,
-    ]);
+    throw new WakuPeersError("NO_PROVIDER", [`${hookName}() must be used inside <WakuPeersProvider> (or be given { manager })`]);
   }
   return value;
 }

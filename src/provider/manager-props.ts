@@ -56,17 +56,25 @@ function knownProps(props: Record<string, unknown>): Record<string, unknown> {
 /** One stable function per callback prop, calling whatever the latest render passed. */
 function useForwarders(latest: { readonly current: Record<string, unknown> }): Record<CallbackKey, unknown> {
   return useMemo(() => {
-    const call = (key: CallbackKey) => (...args: unknown[]) => (latest.current[key] as (...args: unknown[]) => unknown)(...args);
+    const call =
+      (key: CallbackKey) =>
+      (...args: unknown[]) =>
+        (latest.current[key] as (...args: unknown[]) => unknown)(...args);
     return Object.fromEntries(CALLBACK_KEYS.map((key) => [key, call(key)])) as Record<CallbackKey, unknown>;
   }, [latest]);
 }
 
 function sameManagerOptions(a: CreatePeerManagerOptions, b: CreatePeerManagerOptions): boolean {
-  return IDENTITY_PATHS.every((path) => valueAt(a, path) === valueAt(b, path)) && structurallyEqual(withoutSeams(a), withoutSeams(b));
+  return (
+    IDENTITY_PATHS.every((path) => valueAt(a, path) === valueAt(b, path)) && structurallyEqual(withoutSeams(a), withoutSeams(b))
+  );
 }
 
 function valueAt(value: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((current, key) => (typeof current === "object" && current !== null ? (current as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (current, key) => (typeof current === "object" && current !== null ? (current as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 }
 
 function withoutSeams(options: CreatePeerManagerOptions): unknown {
@@ -81,12 +89,18 @@ function withoutSeams(options: CreatePeerManagerOptions): unknown {
  * render. Counted per commit (an effect), so StrictMode's double render counts once.
  */
 function useChurnWarning(props: Record<string, unknown>): void {
-  const state = useRef<{ previous: readonly unknown[] | undefined; renders: number; warned: boolean }>({ previous: undefined, renders: 0, warned: false });
+  const state = useRef<{ previous: readonly unknown[] | undefined; renders: number; warned: boolean }>({
+    previous: undefined,
+    renders: 0,
+    warned: false,
+  });
   const seams = IDENTITY_PATHS.map((path) => valueAt(props, path));
   useEffect(() => {
     const churn = state.current;
     if (churn.warned || !(typeof process !== "undefined" && process.env.NODE_ENV !== "production")) return;
-    const changed = IDENTITY_PATHS.filter((_, index) => churn.previous !== undefined && seams[index] !== undefined && seams[index] !== churn.previous[index]);
+    const changed = IDENTITY_PATHS.filter(
+      (_, index) => churn.previous !== undefined && seams[index] !== undefined && seams[index] !== churn.previous[index],
+    );
     churn.previous = seams;
     churn.renders = changed.length > 0 ? churn.renders + 1 : 0;
     if (churn.renders < CHURN_RENDERS) return;

@@ -34,8 +34,6 @@ export function isSameNodeSource(a: NodeSource, b: NodeSource): boolean {
  */
 export function differsOnlyByFunctionIdentity(a: NodeSource, b: NodeSource): boolean {
   return (
-    a.kind === "options" &&
-    b.kind === "options" &&
-    structurallyEqual(a.options, b.options, { ignoreFunctionIdentity: true })
+    a.kind === "options" && b.kind === "options" && structurallyEqual(a.options, b.options, { ignoreFunctionIdentity: true })
   );
 }

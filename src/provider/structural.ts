@@ -13,11 +13,7 @@ export interface StructuralEqualityOptions {
   ignoreFunctionIdentity?: boolean;
 }
 
-export function structurallyEqual(
-  a: unknown,
-  b: unknown,
-  options: StructuralEqualityOptions = {},
-): boolean {
+export function structurallyEqual(a: unknown, b: unknown, options: StructuralEqualityOptions = {}): boolean {
   return equal(a, b, options, new Map());
 }
 
@@ -25,12 +21,7 @@ export function cloneStructure<T>(value: T): T {
   return clone(value, new Map()) as T;
 }
 
-function equal(
-  a: unknown,
-  b: unknown,
-  options: StructuralEqualityOptions,
-  visiting: Map<object, object>,
-): boolean {
+function equal(a: unknown, b: unknown, options: StructuralEqualityOptions, visiting: Map<object, object>): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a === "function" && typeof b === "function") return options.ignoreFunctionIdentity === true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;

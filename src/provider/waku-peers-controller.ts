@@ -217,7 +217,12 @@ export function createWakuPeersController(initialState: WakuPeersState): WakuPee
   };
 
   const warnIfOnlyFunctionsChanged = (previous: NodeSource, next: NodeSource) => {
-    if (warnedAboutFunctionIdentity || !(typeof process !== "undefined" && process.env.NODE_ENV !== "production") || !differsOnlyByFunctionIdentity(previous, next)) return;
+    if (
+      warnedAboutFunctionIdentity ||
+      !(typeof process !== "undefined" && process.env.NODE_ENV !== "production") ||
+      !differsOnlyByFunctionIdentity(previous, next)
+    )
+      return;
     warnedAboutFunctionIdentity = true;
     console.warn(
       "[waku-peers] <WakuPeersProvider options> changed only by the identity of a function " +

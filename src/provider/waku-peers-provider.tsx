@@ -68,7 +68,12 @@ export function WakuPeersProvider(props: WakuPeersProviderProps): ReactElement {
   const stableOptions = useStructurallyStable(options);
 
   useEffect(() => {
-    if (typeof process !== "undefined" && process.env.NODE_ENV !== "production" && node !== undefined && stableOptions !== undefined) {
+    if (
+      typeof process !== "undefined" &&
+      process.env.NODE_ENV !== "production" &&
+      node !== undefined &&
+      stableOptions !== undefined
+    ) {
       console.warn("[waku-peers] <WakuPeersProvider> got both `node` and `options`; `options` is ignored.");
     }
     controller.acquire(toNodeSource(node, stableOptions), managerOptions);

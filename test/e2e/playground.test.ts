@@ -16,7 +16,8 @@ const count = (protocol: string) => page.getByTestId(`count-${protocol}`);
 const connectedCount = async (protocol: string) => Number(await count(protocol).getAttribute("data-connected"));
 // A full-page screenshot can take seconds on a loaded machine: a generous ceiling of its own.
 const SCREENSHOT_TIMEOUT_MS = 20_000;
-const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS });
+const screenshot = (name: string) =>
+  page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS });
 const fleet = () => {
   if (!playground.fleet) throw new Error("the e2e tests need the local fleet");
   return playground.fleet;
@@ -70,7 +71,9 @@ describe("the playground in Chromium against the local fleet", () => {
     const connectedFleetNode = await firstConnectedFleetNode();
     // The killed node's own row, not only the count: more peers may still be arriving from the
     // first connect (a count read before the kill can grow past it).
-    const row = page.locator(`[data-testid="devtools-peer"][data-peer-id="${fleet().nodes.find((node) => node.index === connectedFleetNode)?.peerId}"]`);
+    const row = page.locator(
+      `[data-testid="devtools-peer"][data-peer-id="${fleet().nodes.find((node) => node.index === connectedFleetNode)?.peerId}"]`,
+    );
     await page.getByTestId(`chaos-kill-${connectedFleetNode}`).click();
     await expect.poll(() => row.getAttribute("data-state"), { timeout: 5_000, interval: 100 }).toBe("not connected");
     await screenshot("02-node-killed");
@@ -131,17 +134,21 @@ describe("the playground in Chromium against the local fleet", () => {
     // The send box goes through the outbox: the message ends confirmed (found by hash in a store
     // other than the one that took it). Right after the total outage the restarted nodes may not
     // relay to each other yet; the outbox then sends again after 15 s, hence the ceiling.
-    await expect.poll(() => page.getByTestId("send-status").first().textContent(), { timeout: 40_000, interval: 100 }).toBe("confirmed");
+    await expect
+      .poll(() => page.getByTestId("send-status").first().textContent(), { timeout: 40_000, interval: 100 })
+      .toBe("confirmed");
     await screenshot("10-message-round-trip");
   });
 
   it("the devtools panel shows the live state: status, counts, labelled peers, events", async () => {
     const devtools = page.getByTestId("waku-peers-devtools");
-    await expect.poll(() => devtools.getByTestId("devtools-status").getAttribute("data-status"), { timeout: 5_000 }).toBe("connected");
+    await expect
+      .poll(() => devtools.getByTestId("devtools-status").getAttribute("data-status"), { timeout: 5_000 })
+      .toBe("connected");
     for (const protocol of ["lightPush", "filter", "store", "peerExchange"]) {
-      await expect.poll(async () => devtools.getByTestId(`devtools-count-${protocol}`).getAttribute("data-connected"), { timeout: 5_000 }).toBe(
-        await count(protocol).getAttribute("data-connected"),
-      );
+      await expect
+        .poll(async () => devtools.getByTestId(`devtools-count-${protocol}`).getAttribute("data-connected"), { timeout: 5_000 })
+        .toBe(await count(protocol).getAttribute("data-connected"));
     }
     expect(await devtools.getByText("counted, not required").count()).toBe(1);
     expect(await devtools.getByText(/node \d \((bootstrap|service)\)/).count()).toBeGreaterThanOrEqual(3);
@@ -157,22 +164,34 @@ describe("the playground in Chromium against the local fleet", () => {
     await row.getByTestId("devtools-hang-up").click();
     // The SDK re-dials a hung-up peer about 10 s later: the poll catches it before that.
     await expect.poll(() => row.getAttribute("data-state"), { timeout: 5_000, interval: 50 }).toBe("not connected");
-    await expect.poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 5_000 }).toContain(`hung up ${peerId}`);
+    await expect
+      .poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 5_000 })
+      .toContain(`hung up ${peerId}`);
     await screenshot("11-devtools-hung-up");
 
     await devtools.getByTestId("devtools-reconnect").click();
-    await expect.poll(() => devtools.getByTestId("devtools-action-result").getAttribute("data-ok"), { timeout: 15_000 }).toBe("true");
-    await expect.poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 15_000 }).toMatch(/^reconnect: connected/);
+    await expect
+      .poll(() => devtools.getByTestId("devtools-action-result").getAttribute("data-ok"), { timeout: 15_000 })
+      .toBe("true");
+    await expect
+      .poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 15_000 })
+      .toMatch(/^reconnect: connected/);
     await devtools.getByTestId("devtools-hard-reconnect").click();
-    await expect.poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 15_000 }).toMatch(/^hard reconnect: connected/);
+    await expect
+      .poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 15_000 })
+      .toMatch(/^hard reconnect: connected/);
     await expectStatus("connected", 10_000);
   });
 
   it("devtools simulate offline: the outbox holds a message until the simulation ends, then it is confirmed", async () => {
     const devtools = page.getByTestId("waku-peers-devtools");
     await devtools.getByTestId("devtools-simulate-offline").click();
-    await expect.poll(() => devtools.getByTestId("devtools-online").getAttribute("data-online"), { timeout: 5_000 }).toBe("false");
-    await expect.poll(() => page.getByTestId("send-result").textContent(), { timeout: 5_000 }).toContain("offline: messages wait in the outbox");
+    await expect
+      .poll(() => devtools.getByTestId("devtools-online").getAttribute("data-online"), { timeout: 5_000 })
+      .toBe("false");
+    await expect
+      .poll(() => page.getByTestId("send-result").textContent(), { timeout: 5_000 })
+      .toContain("offline: messages wait in the outbox");
     const text = `held by the simulation ${Date.now()}`;
     await page.getByTestId("send-input").fill(text);
     await page.getByTestId("send-button").click();
@@ -182,7 +201,9 @@ describe("the playground in Chromium against the local fleet", () => {
     await screenshot("12-devtools-simulated-offline");
     await devtools.getByTestId("devtools-simulate-offline").click();
     await expect.poll(() => devtools.getByTestId("devtools-online").getAttribute("data-online"), { timeout: 5_000 }).toBe("true");
-    await expect.poll(() => page.getByTestId("send-status").first().textContent(), { timeout: 20_000, interval: 100 }).toBe("confirmed");
+    await expect
+      .poll(() => page.getByTestId("send-status").first().textContent(), { timeout: 20_000, interval: 100 })
+      .toBe("confirmed");
     await expect.poll(() => page.getByTestId("received").textContent(), { timeout: 10_000 }).toContain(text);
     expect(await outbox.getAttribute("data-pending")).toBe("0");
     await screenshot("playground-1280");
@@ -197,7 +218,9 @@ describe("the playground in Chromium against the local fleet", () => {
       await expect.poll(() => toggle.textContent(), { timeout: 30_000, interval: 100 }).toContain("connected");
       expect(await floating.getByTestId("waku-peers-devtools").count()).toBe(0);
       await toggle.click();
-      await expect.poll(() => floating.getByTestId("devtools-status").getAttribute("data-status"), { timeout: 5_000 }).toBe("connected");
+      await expect
+        .poll(() => floating.getByTestId("devtools-status").getAttribute("data-status"), { timeout: 5_000 })
+        .toBe("connected");
       expect(await connectedPeersInDevtools(floating).count()).toBeGreaterThanOrEqual(3);
       await floating.screenshot({ path: join(SCREENSHOT_DIR, "13-devtools-floating.png"), timeout: SCREENSHOT_TIMEOUT_MS });
       await floating.getByTestId("devtools-close").click();
@@ -213,16 +236,27 @@ describe("the playground in Chromium against the local fleet", () => {
     phone.on("pageerror", (error) => pageErrors.push(String(error)));
     try {
       await phone.goto(playground.url, { timeout: 60_000 });
-      await expect.poll(() => phone.getByTestId("status-badge").getAttribute("data-status"), { timeout: 30_000, interval: 100 }).toBe("connected");
+      await expect
+        .poll(() => phone.getByTestId("status-badge").getAttribute("data-status"), { timeout: 30_000, interval: 100 })
+        .toBe("connected");
       await expect.poll(() => connectedPeersInDevtools(phone).count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-      const widths = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }));
+      const widths = await phone.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        viewport: document.documentElement.clientWidth,
+      }));
       expect(widths.scroll).toBeLessThanOrEqual(widths.viewport);
       // Nothing drawn past the right edge either (a child that overflows a clipping parent does not widen the page).
       const overflowing = await phone.evaluate(() =>
-        [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((element) => element.tagName),
+        [...document.querySelectorAll("body *")]
+          .filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+          .map((element) => element.tagName),
       );
       expect(overflowing).toEqual([]);
-      await phone.screenshot({ path: join(SCREENSHOT_DIR, "playground-390.png"), fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS });
+      await phone.screenshot({
+        path: join(SCREENSHOT_DIR, "playground-390.png"),
+        fullPage: true,
+        timeout: SCREENSHOT_TIMEOUT_MS,
+      });
     } finally {
       await narrow.close();
     }
@@ -239,7 +273,9 @@ function connectedPeersInDevtools(on: Page) {
 }
 
 async function firstConnectedFleetNode(): Promise<number> {
-  const peerIds = await connectedPeersInDevtools(page).evaluateAll((elements) => elements.map((element) => element.getAttribute("data-peer-id")));
+  const peerIds = await connectedPeersInDevtools(page).evaluateAll((elements) =>
+    elements.map((element) => element.getAttribute("data-peer-id")),
+  );
   const node = fleet().nodes.find((candidate) => candidate.role !== "bootstrap" && peerIds.includes(candidate.peerId));
   if (!node) throw new Error("no non-bootstrap fleet node is connected");
   return node.index;

@@ -30,7 +30,13 @@ process.on("message", (message: ParentMessage) => {
         const address = server.address();
         const port = typeof address === "object" && address ? address.port : 0;
         const peerId = peerIdOfKey(config!.privateKeyHex);
-        reply({ type: "ready", peerId, port, enr: `enr:fake-${config!.index}`, multiaddr: `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${peerId}` });
+        reply({
+          type: "ready",
+          peerId,
+          port,
+          enr: `enr:fake-${config!.index}`,
+          multiaddr: `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${peerId}`,
+        });
       });
       return;
     }

@@ -95,8 +95,7 @@ export function readLines(stream: NodeJS.ReadableStream): AsyncGenerator<string>
     let buffer = "";
     for await (const chunk of stream) {
       buffer += chunk.toString();
-      let end: number;
-      while ((end = buffer.indexOf("\n")) >= 0) {
+      for (let end = buffer.indexOf("\n"); end >= 0; end = buffer.indexOf("\n")) {
         yield buffer.slice(0, end);
         buffer = buffer.slice(end + 1);
       }
@@ -131,7 +130,9 @@ export function listeningAddresses(port: number): string[] {
 
 /** /proc/net/tcp* addresses are 32-bit words in host (little-endian) order. */
 function decodeProcAddress(hex: string): string {
-  const bytes = (hex.match(/.{8}/g) ?? []).flatMap((word) => (word.match(/../g) ?? []).reverse()).map((pair) => Number.parseInt(pair, 16));
+  const bytes = (hex.match(/.{8}/g) ?? [])
+    .flatMap((word) => (word.match(/../g) ?? []).reverse())
+    .map((pair) => Number.parseInt(pair, 16));
   if (bytes.length === 4) return bytes.join(".");
   const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
   return groups.join(":");

@@ -169,7 +169,11 @@ export async function startLightNode(cleanup: Cleanup, nodes: readonly ServiceNo
 }
 
 /** Until the light node is connected to `node` and identify has told it the node's protocols. */
-export async function waitForServicePeer(light: LightNode, node: ServiceNode, codecs: readonly string[] = [LIGHT_PUSH_CODEC_V3]): Promise<void> {
+export async function waitForServicePeer(
+  light: LightNode,
+  node: ServiceNode,
+  codecs: readonly string[] = [LIGHT_PUSH_CODEC_V3],
+): Promise<void> {
   const peerId = node.identity.peerId;
   await waitUntil(
     async () => {
@@ -185,7 +189,10 @@ export async function waitForServicePeer(light: LightNode, node: ServiceNode, co
 const LIGHT_PUSH_CODEC_V3 = "/vac/waku/lightpush/3.0.0";
 
 /** A bare libp2p node with the SDK's transport stack, for speaking a protocol by hand. */
-export async function startRawClient(cleanup: Cleanup, handlers: Record<string, Parameters<Libp2p["handle"]>[1]> = {}): Promise<Libp2p> {
+export async function startRawClient(
+  cleanup: Cleanup,
+  handlers: Record<string, Parameters<Libp2p["handle"]>[1]> = {},
+): Promise<Libp2p> {
   const client = await createLibp2p({
     transports: [webSockets()],
     connectionEncrypters: [noise()],

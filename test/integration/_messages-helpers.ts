@@ -1,11 +1,31 @@
 // Helpers for the message-layer integration tests: a publisher that stays connected, receivers on
 // `watchMessages`, senders on `createOutbox`, a simulated device network, and the store truth.
 // Figures are printed with a [messages] prefix; they are measured on loopback on a shared machine.
-import { bytesToUtf8, createLightNode, utf8ToBytes, type CreateNodeOptions, type IDecodedMessage, type LightNode } from "@waku/sdk";
+import {
+  bytesToUtf8,
+  createLightNode,
+  utf8ToBytes,
+  type CreateNodeOptions,
+  type IDecodedMessage,
+  type LightNode,
+} from "@waku/sdk";
 
 import { lightNodeOptions, type Fleet } from "waku-peers-fleet";
-import { createPeerManager, manualEnvironment, type CreatePeerManagerOptions, type ManualEnvironment, type PeerManager } from "../../src/core/index.js";
-import { createOutbox, watchMessages, type MessageStorage, type MessageWatcher, type Outbox, type ReceivedMessage } from "../../src/core/index.js";
+import {
+  createPeerManager,
+  manualEnvironment,
+  type CreatePeerManagerOptions,
+  type ManualEnvironment,
+  type PeerManager,
+} from "../../src/core/index.js";
+import {
+  createOutbox,
+  watchMessages,
+  type MessageStorage,
+  type MessageWatcher,
+  type Outbox,
+  type ReceivedMessage,
+} from "../../src/core/index.js";
 import { sleep, type Resources } from "./_recovery-helpers.js";
 
 export function log(message: string): void {
@@ -66,9 +86,17 @@ export async function startClient(
   extra: CreateNodeOptions = {},
   managerOptions: CreatePeerManagerOptions = {},
 ): Promise<Client> {
-  const options = lightNodeOptions(fleet, { ...device.nodeOptions, ...extra, libp2p: { ...device.nodeOptions.libp2p, ...extra.libp2p } });
+  const options = lightNodeOptions(fleet, {
+    ...device.nodeOptions,
+    ...extra,
+    libp2p: { ...device.nodeOptions.libp2p, ...extra.libp2p },
+  });
   const node = await createLightNode(options);
-  const manager = createPeerManager(node, { environment: device.environment, bootstrapPeers: [...(options.bootstrapPeers ?? [])], ...managerOptions });
+  const manager = createPeerManager(node, {
+    environment: device.environment,
+    bootstrapPeers: [...(options.bootstrapPeers ?? [])],
+    ...managerOptions,
+  });
   let stopped = false;
   const client: Client = {
     node,
@@ -96,7 +124,9 @@ export class Publisher {
     this.#loop = (async () => {
       for (let sequence = 0; this.#running; sequence++) {
         const text = `${label} ${sequence}`;
-        const result = await node.lightPush.send(encoder, { payload: utf8ToBytes(text) }, { autoRetry: false }).catch(() => undefined);
+        const result = await node.lightPush
+          .send(encoder, { payload: utf8ToBytes(text) }, { autoRetry: false })
+          .catch(() => undefined);
         (result !== undefined && result.successes.length > 0 ? this.accepted : this.refused).push(text);
         await sleep(intervalMs);
       }
@@ -199,7 +229,12 @@ export function outboxFor(client: Client, contentTopic: string, storage: Message
  * Every message of `contentTopic` in the store of the node `peerId`, as text → hashes. Asked up to
  * three times: on a loaded machine the checker's own connection can drop (liveness) mid-query.
  */
-export async function storedHashes(node: LightNode, contentTopic: string, peerId: string, since: number): Promise<Map<string, string[]>> {
+export async function storedHashes(
+  node: LightNode,
+  contentTopic: string,
+  peerId: string,
+  since: number,
+): Promise<Map<string, string[]>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await readStore(node, contentTopic, peerId, since);

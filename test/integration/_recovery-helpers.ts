@@ -176,7 +176,11 @@ export async function subscribe(node: LightNode, topic: string): Promise<Inbox> 
 
 /** Light push without the SDK's retry queue, so a result is the result of this one send. */
 export async function publish(node: LightNode, topic: string, payload: string) {
-  return node.lightPush.send(node.createEncoder({ contentTopic: topic }), { payload: utf8ToBytes(payload) }, { autoRetry: false });
+  return node.lightPush.send(
+    node.createEncoder({ contentTopic: topic }),
+    { payload: utf8ToBytes(payload) },
+    { autoRetry: false },
+  );
 }
 
 /**
@@ -205,9 +209,14 @@ export async function expectDelivered(
     await inbox.waitFor(payload, timeoutMs);
   } catch (error) {
     const names = (id: string) => fleet?.nodes.find((info) => info.peerId === id)?.index ?? id;
-    const stats = fleet === undefined ? [] : await Promise.all(
-      fleet.nodes.filter((info) => info.state === "running").map(async (info) => ({ index: info.index, ...(await fleet.stats(info.index)) })),
-    );
+    const stats =
+      fleet === undefined
+        ? []
+        : await Promise.all(
+            fleet.nodes
+              .filter((info) => info.state === "running")
+              .map(async (info) => ({ index: info.index, ...(await fleet.stats(info.index)) })),
+          );
     throw new Error(
       `${(error as Error).message}; accepted by ${JSON.stringify(accepted.map(names))}; ` +
         `connected: ${JSON.stringify(node.libp2p.getConnections().map((connection) => names(connection.remotePeer.toString())))}; ` +
@@ -229,7 +238,12 @@ export async function nodesWithSubscriptions(fleet: Fleet): Promise<number[]> {
 }
 
 /** Polls `check` (for facts with no event, like another process's counters). */
-export async function poll<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+export async function poll<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -262,7 +276,9 @@ export async function filterLiveAgain(fleet: Fleet, node: LightNode, timeoutMs =
 }
 
 export function isConnected(node: LightNode, peerId: string): boolean {
-  return node.libp2p.getConnections().some((connection) => connection.remotePeer.toString() === peerId && connection.status === "open");
+  return node.libp2p
+    .getConnections()
+    .some((connection) => connection.remotePeer.toString() === peerId && connection.status === "open");
 }
 
 /** A storage in memory, shaped like localStorage, shared between two "runs" of an app. */
@@ -285,7 +301,9 @@ export function sharedFleet(options: FleetOptions): () => Fleet {
   beforeAll(async () => {
     const started = performance.now();
     fleet = await startFleet(options);
-    log(`shared fleet of ${options.nodes} (${options.bootstrap ?? 1} bootstrap) ready in ${Math.round(performance.now() - started)} ms`);
+    log(
+      `shared fleet of ${options.nodes} (${options.bootstrap ?? 1} bootstrap) ready in ${Math.round(performance.now() - started)} ms`,
+    );
   }, 120_000);
   afterEach(async () => {
     if (fleet !== undefined) await restoreFleet(fleet);
@@ -359,7 +377,16 @@ export async function connectedClient(resources: Resources, fleet: Fleet, option
   const pings = watchPings(resources, node);
   const attached = attach(resources, node, fleet, options);
   const all = fleet.nodes.map((info) => info.peerId);
-  await waitForState(attached.manager, (state) => countedPeers(state).length === all.length, 45_000, `all ${all.length} fleet nodes connected and identified`);
-  await poll(() => (all.every((id) => pings.answered(id) >= 3) ? true : undefined), 20_000, "three liveness round trips measured with every node");
+  await waitForState(
+    attached.manager,
+    (state) => countedPeers(state).length === all.length,
+    45_000,
+    `all ${all.length} fleet nodes connected and identified`,
+  );
+  await poll(
+    () => (all.every((id) => pings.answered(id) >= 3) ? true : undefined),
+    20_000,
+    "three liveness round trips measured with every node",
+  );
   return { node, pings, ...attached };
 }

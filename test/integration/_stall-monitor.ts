@@ -89,7 +89,12 @@ export async function startStallMonitor(thresholdMs = 200): Promise<StallMonitor
   };
 }
 
-function analyse(profile: Profile, gaps: { fromUs: number; toUs: number; cpuMs: number }[], startedUs: number, maxGapMs: number): StallReport {
+function analyse(
+  profile: Profile,
+  gaps: { fromUs: number; toUs: number; cpuMs: number }[],
+  startedUs: number,
+  maxGapMs: number,
+): StallReport {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);

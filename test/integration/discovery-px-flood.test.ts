@@ -79,54 +79,67 @@ async function askFlooder(): Promise<number> {
   }
 }
 
-const sdkQueuedDials = (node: unknown): number => (read(read(read(node, "connectionManager"), "dialer"), "dialingQueue") as unknown[]).length;
+const sdkQueuedDials = (node: unknown): number =>
+  (read(read(read(node, "connectionManager"), "dialer"), "dialingQueue") as unknown[]).length;
 
 describe("a pxFlood bootstrap node, shipped defaults", () => {
   it.each([
     { name: "default flood (5 000 records, 3 of them garbage)", garbage: 3 },
     { name: "5 000 valid records", garbage: 0 },
-  ])("$name: connected through the good nodes, everything bounded, the flooder asked once and kept out", { timeout: 180_000 }, async ({ garbage }) => {
-    await fleet.setFault(0, { pxFlood: { garbage } });
-    await floodReady();
-    const queriesBefore = (await fleet.stats(0)).peerExchangeQueries;
-    const heapBefore = await collectedHeapBytes();
-    const monitor = await startStallMonitor(STALL_MS);
-    const started = performance.now();
-    const node = await lightNodeFor(resources, fleet);
-    const { manager } = attach(resources, node, fleet);
-    await waitForState(manager, (state) => state.status === "connected", 60_000, "connected");
-    const connectedMs = performance.now() - started;
-    await sleep(SOAK_MS);
-    const report = await monitor.stop();
-    const peerStore = (await node.libp2p.peerStore.all()).length;
-    const queued = sdkQueuedDials(node);
-    const state = manager.store.getState();
-    const flooder = fleet.nodes[0]!.peerId;
-    const good = fleet.nodes.slice(1).map((info) => info.peerId);
-    const serving = Object.values(state.peers).filter((peer) => peer.connected && peer.protocols.length > 0).map((peer) => peer.id);
-    const queries = (await fleet.stats(0)).peerExchangeQueries - queriesBefore;
-    manager.stop();
-    await node.stop();
-    const heapGrowth = (await collectedHeapBytes()) - heapBefore;
-    log(
-      `[px-flood] garbage ${garbage}: connected after ${Math.round(connectedMs)} ms; after ${SOAK_MS / 1000} s more: ${serving.length} serving peers ` +
-        `(${serving.filter((id) => good.includes(id)).length} good), peer store ${peerStore}, SDK dial queue ${queued}, flooder asked ${queries}×, ` +
-        `heap +${(heapGrowth / 2 ** 20).toFixed(1)} MiB (collected, node stopped); event loop: longest gap ${report.maxGapMs} ms, ` +
-        `our longest synchronous stretch ${report.longestOursMs} ms, ours in all ${report.totalOursMs} ms; stalls over ${STALL_MS} ms: ${JSON.stringify(report.stalls)}`,
-    );
-    log(`[px-flood] events: ${JSON.stringify(state.events.filter((event) => event.type === "discovery" || event.type === "peer:replaced"))}`);
+  ])(
+    "$name: connected through the good nodes, everything bounded, the flooder asked once and kept out",
+    { timeout: 180_000 },
+    async ({ garbage }) => {
+      await fleet.setFault(0, { pxFlood: { garbage } });
+      await floodReady();
+      const queriesBefore = (await fleet.stats(0)).peerExchangeQueries;
+      const heapBefore = await collectedHeapBytes();
+      const monitor = await startStallMonitor(STALL_MS);
+      const started = performance.now();
+      const node = await lightNodeFor(resources, fleet);
+      const { manager } = attach(resources, node, fleet);
+      await waitForState(manager, (state) => state.status === "connected", 60_000, "connected");
+      const connectedMs = performance.now() - started;
+      await sleep(SOAK_MS);
+      const report = await monitor.stop();
+      const peerStore = (await node.libp2p.peerStore.all()).length;
+      const queued = sdkQueuedDials(node);
+      const state = manager.store.getState();
+      const flooder = fleet.nodes[0]!.peerId;
+      const good = fleet.nodes.slice(1).map((info) => info.peerId);
+      const serving = Object.values(state.peers)
+        .filter((peer) => peer.connected && peer.protocols.length > 0)
+        .map((peer) => peer.id);
+      const queries = (await fleet.stats(0)).peerExchangeQueries - queriesBefore;
+      manager.stop();
+      await node.stop();
+      const heapGrowth = (await collectedHeapBytes()) - heapBefore;
+      log(
+        `[px-flood] garbage ${garbage}: connected after ${Math.round(connectedMs)} ms; after ${SOAK_MS / 1000} s more: ${serving.length} serving peers ` +
+          `(${serving.filter((id) => good.includes(id)).length} good), peer store ${peerStore}, SDK dial queue ${queued}, flooder asked ${queries}×, ` +
+          `heap +${(heapGrowth / 2 ** 20).toFixed(1)} MiB (collected, node stopped); event loop: longest gap ${report.maxGapMs} ms, ` +
+          `our longest synchronous stretch ${report.longestOursMs} ms, ours in all ${report.totalOursMs} ms; stalls over ${STALL_MS} ms: ${JSON.stringify(report.stalls)}`,
+      );
+      log(
+        `[px-flood] events: ${JSON.stringify(state.events.filter((event) => event.type === "discovery" || event.type === "peer:replaced"))}`,
+      );
 
-    expect(connectedMs).toBeLessThan(CONNECTED_WITHIN_MS);
-    expect(serving).not.toContain(flooder);
-    expect(serving.filter((id) => good.includes(id)).length).toBeGreaterThanOrEqual(2);
-    expect(state.events.some((event) => event.type === "discovery" && event.peerId === flooder && event.detail?.startsWith("flooding"))).toBe(true);
-    // Asked once, on its first identify: not again on a reconnect (kept out by the dial gate) nor on the SDK's re-query.
-    expect(queries).toBe(1);
-    // The fleet's 4 nodes, at most one answer's worth from the flooder, nothing else.
-    expect(peerStore).toBeLessThanOrEqual(fleet.nodes.length + MAX_PEERS_PER_ANSWER);
-    expect(queued).toBeLessThanOrEqual(MAX_SDK_QUEUED_DIALS);
-    expect(heapGrowth).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
-    expect(report.longestOursMs).toBeLessThan(STALL_MS);
-    for (const stall of report.stalls) expect(stall.oursMs).toBeLessThan(STALL_MS);
-  });
+      expect(connectedMs).toBeLessThan(CONNECTED_WITHIN_MS);
+      expect(serving).not.toContain(flooder);
+      expect(serving.filter((id) => good.includes(id)).length).toBeGreaterThanOrEqual(2);
+      expect(
+        state.events.some(
+          (event) => event.type === "discovery" && event.peerId === flooder && event.detail?.startsWith("flooding"),
+        ),
+      ).toBe(true);
+      // Asked once, on its first identify: not again on a reconnect (kept out by the dial gate) nor on the SDK's re-query.
+      expect(queries).toBe(1);
+      // The fleet's 4 nodes, at most one answer's worth from the flooder, nothing else.
+      expect(peerStore).toBeLessThanOrEqual(fleet.nodes.length + MAX_PEERS_PER_ANSWER);
+      expect(queued).toBeLessThanOrEqual(MAX_SDK_QUEUED_DIALS);
+      expect(heapGrowth).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
+      expect(report.longestOursMs).toBeLessThan(STALL_MS);
+      for (const stall of report.stalls) expect(stall.oursMs).toBeLessThan(STALL_MS);
+    },
+  );
 });

@@ -6,7 +6,6 @@ import { startFleet } from "waku-peers-fleet";
 import type { Fleet, FleetNodeInfo } from "waku-peers-fleet";
 import { listeningAddresses } from "./_fleet-helpers.js";
 
-
 interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -57,14 +56,24 @@ describe("the fleet control API", () => {
 
   /** A POST whose client can hang up before the reply. */
   function post(target: ControlApi, path: string): { reply: Promise<Reply>; hangUp: () => void } {
-    let hangUp = () => undefined as void;
+    let hangUp: () => void = () => {};
     const reply = new Promise<Reply>((resolve, reject) => {
-      const req = httpRequest(`${target.url}${path}`, { method: "POST", headers: { Authorization: `Bearer ${target.token}` } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined }));
-      });
+      const req = httpRequest(
+        `${target.url}${path}`,
+        { method: "POST", headers: { Authorization: `Bearer ${target.token}` } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: text ? (JSON.parse(text) as unknown) : undefined,
+            }),
+          );
+        },
+      );
       req.on("error", reject);
       hangUp = () => {
         req.destroy();
@@ -83,7 +92,8 @@ describe("the fleet control API", () => {
     // Every socket listening on this port, any address, any process: just the one on loopback.
     expect(listeningAddresses(address.port)).toEqual(["127.0.0.1"]);
     // The fleet nodes too.
-    for (const fleetNode of fleet.nodes) expect(listeningAddresses(fleetNode.port), `node ${fleetNode.index}`).toEqual(["127.0.0.1"]);
+    for (const fleetNode of fleet.nodes)
+      expect(listeningAddresses(fleetNode.port), `node ${fleetNode.index}`).toEqual(["127.0.0.1"]);
   });
 
   it("answers 401 without a token, with a wrong one, or with a wrong scheme", async () => {
@@ -121,7 +131,11 @@ describe("the fleet control API", () => {
     const playground = "http://127.0.0.1:5173";
     const preflight = await call("OPTIONS", "/nodes/1/fault", {
       token: null,
-      headers: { Origin: playground, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization, content-type" },
+      headers: {
+        Origin: playground,
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "authorization, content-type",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers["access-control-allow-origin"]).toBe(playground);
@@ -145,7 +159,15 @@ describe("the fleet control API", () => {
   });
 
   it("answers 404 for an unknown node or route and 405 for a wrong method", async () => {
-    for (const path of ["/nodes/3/kill", "/nodes/-1/stats", "/nodes/abc/fault", "/nodes/01/kill", "/nodes/1/explode", "/", "/nodes/1/kill/now"]) {
+    for (const path of [
+      "/nodes/3/kill",
+      "/nodes/-1/stats",
+      "/nodes/abc/fault",
+      "/nodes/01/kill",
+      "/nodes/1/explode",
+      "/",
+      "/nodes/1/kill/now",
+    ]) {
       const reply = await call("POST", path);
       expect(reply.status, path).toBe(404);
       expect(reply.body).toHaveProperty("error");
@@ -200,17 +222,29 @@ describe("the fleet control API", () => {
   });
 
   it("switches the hostile faults: pxFlood (true = the defaults) and dropConnection", async () => {
-    const flood = await call("PUT", "/nodes/1/fault", { body: JSON.stringify({ pxFlood: true, dropConnection: { afterRequests: 3 } }) });
+    const flood = await call("PUT", "/nodes/1/fault", {
+      body: JSON.stringify({ pxFlood: true, dropConnection: { afterRequests: 3 } }),
+    });
     expect(flood.status).toBe(200);
     expect(node(flood).fault).toEqual({ pxFlood: {}, dropConnection: { afterRequests: 3 } });
-    const tuned = await call("PUT", "/nodes/1/fault", { body: JSON.stringify({ pxFlood: { records: 50, garbage: 0 }, dropConnection: { probability: 0.25 } }) });
+    const tuned = await call("PUT", "/nodes/1/fault", {
+      body: JSON.stringify({ pxFlood: { records: 50, garbage: 0 }, dropConnection: { probability: 0.25 } }),
+    });
     expect(node(tuned).fault).toEqual({ pxFlood: { records: 50, garbage: 0 }, dropConnection: { probability: 0.25 } });
     const stats = await call("GET", "/nodes/1/stats");
-    expect(stats.body).toMatchObject({ stats: { tarpitConnections: expect.any(Number), connectionsDropped: expect.any(Number), peerExchangeRecordsSent: expect.any(Number) } });
+    expect(stats.body).toMatchObject({
+      stats: {
+        tarpitConnections: expect.any(Number),
+        connectionsDropped: expect.any(Number),
+        peerExchangeRecordsSent: expect.any(Number),
+      },
+    });
     expect(node(await call("DELETE", "/nodes/1/fault")).fault).toEqual({});
   });
 
-  it("drops queued operations whose client hung up, and answers 429 once a node has too many pending", { timeout: 180_000 }, async () => {
+  it("drops queued operations whose client hung up, and answers 429 once a node has too many pending", {
+    timeout: 180_000,
+  }, async () => {
     const outcomes: Promise<string>[] = [];
     const recording: Fleet = {
       get nodes() {
@@ -224,7 +258,12 @@ describe("the fleet control API", () => {
       thaw: (index, options) => fleet.thaw(index, options),
       restart: (index, options) => {
         const run = fleet.restart(index, options);
-        outcomes.push(run.then(() => "ran", (error: { code?: string }) => error.code ?? "failed"));
+        outcomes.push(
+          run.then(
+            () => "ran",
+            (error: { code?: string }) => error.code ?? "failed",
+          ),
+        );
         return run;
       },
       setFault: (index, fault) => fleet.setFault(index, fault),

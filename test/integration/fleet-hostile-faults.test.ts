@@ -30,7 +30,11 @@ const cleanup = new Cleanup();
 const IDLE_STREAM_TIMEOUT_MS = 1_500;
 
 beforeAll(async () => {
-  fleet = await startFleet({ nodes: 3, bootstrap: 1, overrides: { 2: { limits: { idleStreamTimeoutMs: IDLE_STREAM_TIMEOUT_MS } } } });
+  fleet = await startFleet({
+    nodes: 3,
+    bootstrap: 1,
+    overrides: { 2: { limits: { idleStreamTimeoutMs: IDLE_STREAM_TIMEOUT_MS } } },
+  });
 });
 afterEach(async () => {
   await cleanup.run();
@@ -46,7 +50,12 @@ async function newClient(extra: CreateNodeOptions = {}): Promise<LightNode> {
 }
 
 /** Counters live in another process: there is no event to wait on, so this polls `stats`. */
-async function statsUntil(index: number, check: (stats: NodeStats) => boolean, what: string, timeoutMs = 60_000): Promise<NodeStats> {
+async function statsUntil(
+  index: number,
+  check: (stats: NodeStats) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<NodeStats> {
   let last: NodeStats | undefined;
   await waitUntil(
     async () => {
@@ -103,9 +112,9 @@ describe("pxFlood", () => {
         Promise.resolve(record)
           .then((bytes) => EnrDecoder.fromRLP(bytes))
           .then(
-          (enr) => ({ record, enr }),
-          () => ({ record, enr: undefined }),
-        ),
+            (enr) => ({ record, enr }),
+            () => ({ record, enr: undefined }),
+          ),
       ),
     );
     const garbage = decoded.filter((entry) => !entry.enr);
@@ -146,7 +155,9 @@ describe("pxFlood", () => {
     const client = await startRawClient(cleanup);
     const started = performance.now();
     expect(await askPeers(client, 0, 60)).toHaveLength(5_000);
-    console.log(`[fleet-hostile] first 5 000-record answer after ${Math.round(performance.now() - started)} ms (records built when the fault was set)`);
+    console.log(
+      `[fleet-hostile] first 5 000-record answer after ${Math.round(performance.now() - started)} ms (records built when the fault was set)`,
+    );
     expect((await fleet.stats(0)).peerExchangeRecordsSent).toBeGreaterThanOrEqual(5_000);
   });
 
@@ -166,7 +177,12 @@ describe("pxFlood", () => {
       what: "the flood to reach the SDK's peer store",
     });
     const floodedAfter = performance.now() - started;
-    const stats = await statsUntil(0, (current) => current.tarpitConnections > tarpitBefore, "the SDK to dial into the tarpit", 240_000);
+    const stats = await statsUntil(
+      0,
+      (current) => current.tarpitConnections > tarpitBefore,
+      "the SDK to dial into the tarpit",
+      240_000,
+    );
     loop.disable();
     const peers = (await client.libp2p.peerStore.all()).length;
     console.log(
@@ -177,11 +193,18 @@ describe("pxFlood", () => {
     expect(peers).toBeGreaterThanOrEqual(1_000);
   });
 
-  it("with its default few garbage records, the SDK drops the whole answer and never learns the good nodes", { timeout: 300_000 }, async () => {
+  it("with its default few garbage records, the SDK drops the whole answer and never learns the good nodes", {
+    timeout: 300_000,
+  }, async () => {
     await fleet.setFault(0, { pxFlood: {} });
     const queried = (await fleet.stats(0)).peerExchangeRecordsSent;
     const flooded = await newClient();
-    await statsUntil(0, (stats) => stats.peerExchangeRecordsSent >= queried + 5_000, "node 0 to answer the client's query", 180_000);
+    await statsUntil(
+      0,
+      (stats) => stats.peerExchangeRecordsSent >= queried + 5_000,
+      "node 0 to answer the client's query",
+      180_000,
+    );
     const others = [fleet.nodes[1]!.peerId, fleet.nodes[2]!.peerId];
     const known = async (client: LightNode) => (await client.libp2p.peerStore.all()).map((peer) => peer.id.toString());
     // The claim is about a window ("not within 10 s"), so the window is the measurement.
@@ -209,7 +232,10 @@ describe("limits", () => {
     await statsUntil(2, (stats) => stats.idleStreamsReset > before, "node 2 to reset the idle stream");
 
     // The SDK opens a light push stream ahead of use; node 2 resets it once it has sat idle.
-    const light = await newClient({ bootstrapPeers: [fleet.nodes[2]!.multiaddr], discovery: { dns: false, peerExchange: false, peerCache: false } });
+    const light = await newClient({
+      bootstrapPeers: [fleet.nodes[2]!.multiaddr],
+      discovery: { dns: false, peerExchange: false, peerCache: false },
+    });
     const lightPushStreams = () =>
       light.libp2p
         .getConnections()
@@ -231,11 +257,19 @@ describe("limits", () => {
 describe("dropConnection", () => {
   /** A light node that knows node 1 only, so every request it makes goes there. */
   async function pinnedToNodeOne(): Promise<LightNode> {
-    const client = await newClient({ bootstrapPeers: [fleet.nodes[1]!.multiaddr], discovery: { dns: false, peerExchange: false, peerCache: false } });
-    await waitUntil(async () => {
-      const connection = client.libp2p.getConnections().find((candidate) => candidate.remotePeer.toString() === fleet.nodes[1]!.peerId);
-      return !!connection && (await client.libp2p.peerStore.get(connection.remotePeer)).protocols.includes(LIGHT_PUSH_V3);
-    }, { timeoutMs: 20_000, what: "node 1 identified" });
+    const client = await newClient({
+      bootstrapPeers: [fleet.nodes[1]!.multiaddr],
+      discovery: { dns: false, peerExchange: false, peerCache: false },
+    });
+    await waitUntil(
+      async () => {
+        const connection = client.libp2p
+          .getConnections()
+          .find((candidate) => candidate.remotePeer.toString() === fleet.nodes[1]!.peerId);
+        return !!connection && (await client.libp2p.peerStore.get(connection.remotePeer)).protocols.includes(LIGHT_PUSH_V3);
+      },
+      { timeoutMs: 20_000, what: "node 1 identified" },
+    );
     return client;
   }
 
@@ -247,7 +281,8 @@ describe("dropConnection", () => {
     );
     return result.successes.length > 0;
   };
-  const connectedToNodeOne = (client: LightNode) => client.libp2p.getPeers().some((peer) => peer.toString() === fleet.nodes[1]!.peerId);
+  const connectedToNodeOne = (client: LightNode) =>
+    client.libp2p.getPeers().some((peer) => peer.toString() === fleet.nodes[1]!.peerId);
 
   it("afterRequests: N requests are answered, the next costs the light node its connection; a new connection counts afresh", async () => {
     const client = await pinnedToNodeOne();
@@ -258,7 +293,9 @@ describe("dropConnection", () => {
     const dropping = Date.now();
     expect(await send(client, "three")).toBe(false);
     await waitUntil(() => !connectedToNodeOne(client), { what: "the light node to lose node 1" });
-    console.log(`[fleet-hostile] dropConnection: the light node saw node 1 gone ${Date.now() - dropping} ms after its third request`);
+    console.log(
+      `[fleet-hostile] dropConnection: the light node saw node 1 gone ${Date.now() - dropping} ms after its third request`,
+    );
     expect((await fleet.stats(1)).connectionsDropped - droppedBefore).toBe(1);
 
     await client.libp2p.dial(multiaddr(fleet.nodes[1]!.multiaddr));

@@ -7,14 +7,7 @@ import { LightPushError, type IDecodedMessage, type LightNode, Protocols, utf8To
 import { proto_metadata } from "@waku/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { METADATA_CODEC } from "../../fleet/node/metadata.js";
-import {
-  CLUSTER_ID,
-  rawRequest,
-  sharedFleet,
-  startLightNode,
-  startRawClient,
-  waitUntil,
-} from "./_fleet-node-harness.js";
+import { CLUSTER_ID, rawRequest, sharedFleet, startLightNode, startRawClient, waitUntil } from "./_fleet-node-harness.js";
 
 const fleet = sharedFleet(3);
 const { node, perTest: testCleanup } = fleet;
@@ -25,7 +18,9 @@ afterEach(() => {
 
 async function subscribe(light: LightNode, contentTopic: string): Promise<IDecodedMessage[]> {
   const received: IDecodedMessage[] = [];
-  expect(await light.filter.subscribe(light.createDecoder({ contentTopic }), (message) => void received.push(message))).toBe(true);
+  expect(await light.filter.subscribe(light.createDecoder({ contentTopic }), (message) => void received.push(message))).toBe(
+    true,
+  );
   return received;
 }
 
@@ -38,7 +33,11 @@ describe("faults", () => {
 
     a.setFault({ lightPushStatus: 503 });
     for (const useLegacy of [false, true]) {
-      const result = await sender.lightPush.send(encoder, { payload: utf8ToBytes(`refused ${useLegacy}`) }, { autoRetry: false, useLegacy });
+      const result = await sender.lightPush.send(
+        encoder,
+        { payload: utf8ToBytes(`refused ${useLegacy}`) },
+        { autoRetry: false, useLegacy },
+      );
       expect(result.successes).toEqual([]);
       expect(result.failures.map((failure) => failure.error)).toEqual([LightPushError.REMOTE_PEER_REJECTED]);
     }
@@ -68,14 +67,18 @@ describe("faults", () => {
 
     const before = b.stats();
     const encoder = sender.createEncoder({ contentTopic });
-    expect((await sender.lightPush.send(encoder, { payload: utf8ToBytes("not for B") }, { autoRetry: false })).failures).toEqual([]);
+    expect((await sender.lightPush.send(encoder, { payload: utf8ToBytes("not for B") }, { autoRetry: false })).failures).toEqual(
+      [],
+    );
     // C pushed it and B received it over relay: had B pushed, it would have done so by now.
     await waitUntil(() => onControl.length === 1 && b.stats().relayReceived > before.relayReceived, { what: "the control push" });
     expect(onSilenced).toEqual([]);
     expect(b.stats().filterPushes).toBe(before.filterPushes);
 
     b.setFault({});
-    expect((await sender.lightPush.send(encoder, { payload: utf8ToBytes("for B too") }, { autoRetry: false })).failures).toEqual([]);
+    expect((await sender.lightPush.send(encoder, { payload: utf8ToBytes("for B too") }, { autoRetry: false })).failures).toEqual(
+      [],
+    );
     await waitUntil(() => onSilenced.length === 1, { what: "B to push once the fault is cleared" });
   });
 
@@ -83,7 +86,10 @@ describe("faults", () => {
     const a = node(0);
     const light = await startLightNode(testCleanup, [a]);
     const contentTopic = "/fleet-node-test/1/fault-store/proto";
-    expect((await light.lightPush.send(light.createEncoder({ contentTopic }), { payload: utf8ToBytes("kept") }, { autoRetry: false })).failures).toEqual([]);
+    expect(
+      (await light.lightPush.send(light.createEncoder({ contentTopic }), { payload: utf8ToBytes("kept") }, { autoRetry: false }))
+        .failures,
+    ).toEqual([]);
     const query = async () => {
       const texts: string[] = [];
       for await (const page of light.store.queryGenerator([light.createDecoder({ contentTopic })])) {
@@ -121,7 +127,12 @@ describe("faults", () => {
     a.setFault({ wrongCluster: 7 });
     const client = await startRawClient(testCleanup);
     const answer = proto_metadata.WakuMetadataResponse.decode(
-      await rawRequest(client, a, METADATA_CODEC, proto_metadata.WakuMetadataRequest.encode({ clusterId: CLUSTER_ID, shards: [] })),
+      await rawRequest(
+        client,
+        a,
+        METADATA_CODEC,
+        proto_metadata.WakuMetadataRequest.encode({ clusterId: CLUSTER_ID, shards: [] }),
+      ),
     );
     expect(answer.clusterId).toBe(7);
 

@@ -44,7 +44,12 @@ async function limitedNode(cleanup: Cleanup, limits: Partial<NodeLimits>): Promi
 }
 
 /** Writes `chunks` as they are (no framing added) on a new stream, then reads the reply frame. */
-async function sendRaw(client: Client, target: ServiceNode, codec: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
+async function sendRaw(
+  client: Client,
+  target: ServiceNode,
+  codec: string,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+) {
   const stream = await client.dialProtocol(multiaddr(target.identity.multiaddr), codec);
   await stream.sink(chunks);
   const { frame, remoteClosed } = await readFrame(stream);
@@ -98,7 +103,9 @@ describe("frame reading", () => {
     const first = await readFirstFrame(stream);
     const cpu = process.cpuUsage(before);
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.log(`[fleet-hardening] 4 MiB in ${chunks.length} chunks of 1 KiB: ${cpuMs.toFixed(0)} ms CPU, ${(performance.now() - started).toFixed(0)} ms wall`);
+    console.log(
+      `[fleet-hardening] 4 MiB in ${chunks.length} chunks of 1 KiB: ${cpuMs.toFixed(0)} ms CPU, ${(performance.now() - started).toFixed(0)} ms wall`,
+    );
     expect(first.kind).toBe("frame");
     if (first.kind !== "frame") return;
     expect(first.frame.length).toBe(payload.length);
@@ -148,7 +155,9 @@ describe("malformed requests get the protocol's error status, not a reset", () =
     const target = node(0);
     const before = target.stats().malformedRequests;
 
-    const filter = proto_filter_v2.FilterSubscribeResponse.decode((await sendRaw(client, target, FILTER_SUBSCRIBE_CODEC, framed(UNDECODABLE))).frame!);
+    const filter = proto_filter_v2.FilterSubscribeResponse.decode(
+      (await sendRaw(client, target, FILTER_SUBSCRIBE_CODEC, framed(UNDECODABLE))).frame!,
+    );
     expect(filter).toMatchObject({ requestId: "N/A", statusCode: 400 });
     expect(filter.statusDesc).toMatch(/^BAD_REQUEST: undecodable filter subscribe request/);
 
@@ -160,7 +169,9 @@ describe("malformed requests get the protocol's error status, not a reset", () =
     expect(px).toMatchObject({ statusCode: 400, peerInfos: 0 });
     expect(px.statusDesc).toMatch(/^BAD_REQUEST: undecodable peer exchange request/);
 
-    const v3 = proto_lightpush.LightPushResponseV3.decode((await sendRaw(client, target, LIGHT_PUSH_V3_CODEC, framed(UNDECODABLE))).frame!);
+    const v3 = proto_lightpush.LightPushResponseV3.decode(
+      (await sendRaw(client, target, LIGHT_PUSH_V3_CODEC, framed(UNDECODABLE))).frame!,
+    );
     expect(v3).toMatchObject({ requestId: "N/A", statusCode: 400 });
     const v2 = proto_lightpush.PushRpc.decode((await sendRaw(client, target, LIGHT_PUSH_V2_CODEC, framed(UNDECODABLE))).frame!);
     expect(v2.response).toMatchObject({ isSuccess: false });
@@ -171,9 +182,17 @@ describe("malformed requests get the protocol's error status, not a reset", () =
   it("a peer-exchange RPC without a query gets 400; a good one gets 200 and still decodes with @waku/proto", async () => {
     const client = await startRawClient(testCleanup);
     const empty = await rawRequest(client, node(0), PEER_EXCHANGE_CODEC, proto_peer_exchange.PeerExchangeRPC.encode({}));
-    expect(peerExchangeStatus(empty)).toMatchObject({ statusCode: 400, statusDesc: "BAD_REQUEST: a peer exchange request needs a query" });
+    expect(peerExchangeStatus(empty)).toMatchObject({
+      statusCode: 400,
+      statusDesc: "BAD_REQUEST: a peer exchange request needs a query",
+    });
 
-    const good = await rawRequest(client, node(0), PEER_EXCHANGE_CODEC, proto_peer_exchange.PeerExchangeRPC.encode({ query: { numPeers: 5n } }));
+    const good = await rawRequest(
+      client,
+      node(0),
+      PEER_EXCHANGE_CODEC,
+      proto_peer_exchange.PeerExchangeRPC.encode({ query: { numPeers: 5n } }),
+    );
     expect(peerExchangeStatus(good)).toEqual({ statusCode: 200, statusDesc: "OK", peerInfos: 1 });
     expect(proto_peer_exchange.PeerExchangeRPC.decode(good).response?.peerInfos).toHaveLength(1);
   });
@@ -193,7 +212,10 @@ describe("malformed requests get the protocol's error status, not a reset", () =
     expect(cut.statusDesc).toMatch(/in the middle of a frame/);
 
     // The rest of an oversized request is read and dropped, so the client can finish writing.
-    const oversized = await sendRaw(client, node(0), LIGHT_PUSH_V3_CODEC, [encodeVarint(MAX_FRAME_BYTES + 1), new Uint8Array(64 * KIB)]);
+    const oversized = await sendRaw(client, node(0), LIGHT_PUSH_V3_CODEC, [
+      encodeVarint(MAX_FRAME_BYTES + 1),
+      new Uint8Array(64 * KIB),
+    ]);
     const tooLarge = proto_lightpush.LightPushResponseV3.decode(oversized.frame!);
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.statusDesc).toMatch(/over the limit/);
@@ -202,10 +224,16 @@ describe("malformed requests get the protocol's error status, not a reset", () =
 
 describe("per-peer bounds", () => {
   const Type = proto_filter_v2.FilterSubscribeRequest.FilterSubscribeType;
-  const topics = (from: number, count: number) => Array.from({ length: count }, (_, i) => `/fleet-hardening/1/t${from + i}/proto`);
+  const topics = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => `/fleet-hardening/1/t${from + i}/proto`);
 
   async function subscribe(client: Client, target: ServiceNode, contentTopics: string[]) {
-    const request = proto_filter_v2.FilterSubscribeRequest.encode({ requestId: "s", filterSubscribeType: Type.SUBSCRIBE, pubsubTopic: PUBSUB_TOPIC, contentTopics });
+    const request = proto_filter_v2.FilterSubscribeRequest.encode({
+      requestId: "s",
+      filterSubscribeType: Type.SUBSCRIBE,
+      pubsubTopic: PUBSUB_TOPIC,
+      contentTopics,
+    });
     return proto_filter_v2.FilterSubscribeResponse.decode(await rawRequest(client, target, FILTER_SUBSCRIBE_CODEC, request));
   }
 
@@ -214,7 +242,10 @@ describe("per-peer bounds", () => {
     const greedy = await startRawClient(testCleanup);
     expect((await subscribe(greedy, capped, topics(0, 100))).statusCode).toBe(200);
     const refused = await subscribe(greedy, capped, topics(100, 100));
-    expect(refused).toMatchObject({ statusCode: 503, statusDesc: "SERVICE_UNAVAILABLE: peer has reached maximum number of filter criteria" });
+    expect(refused).toMatchObject({
+      statusCode: 503,
+      statusDesc: "SERVICE_UNAVAILABLE: peer has reached maximum number of filter criteria",
+    });
     // Nothing of the refused request was kept: 50 more still fit, and topics it has cost nothing.
     expect((await subscribe(greedy, capped, topics(0, 100))).statusCode).toBe(200);
     expect((await subscribe(greedy, capped, topics(100, 50))).statusCode).toBe(200);
@@ -249,7 +280,9 @@ describe("per-peer bounds", () => {
     await waitUntil(() => capped.stats().streamsRefused === 1, { what: "the node to count the refused stream" });
 
     const bystander = await startRawClient(testCleanup);
-    expect(proto_metadata.WakuMetadataResponse.decode(await rawRequest(bystander, capped, METADATA_CODEC, metadataRequest)).clusterId).toBe(CLUSTER_ID);
+    expect(
+      proto_metadata.WakuMetadataResponse.decode(await rawRequest(bystander, capped, METADATA_CODEC, metadataRequest)).clusterId,
+    ).toBe(CLUSTER_ID);
     // Once the hoarder lets its streams go, it is served again.
     for (const stream of idle) stream.abort(new Error("done hoarding"));
     await waitUntil(
@@ -279,7 +312,18 @@ describe("per-peer bounds", () => {
     expect(after).toBeGreaterThanOrEqual(idleMs);
     expect(strict.stats().idleStreamsReset).toBe(1);
 
-    const reply = await rawRequest(client, strict, STORE_CODEC, proto_store.StoreQueryRequest.encode({ requestId: "q", includeData: false, contentTopics: [], messageHashes: [], paginationForward: true }));
+    const reply = await rawRequest(
+      client,
+      strict,
+      STORE_CODEC,
+      proto_store.StoreQueryRequest.encode({
+        requestId: "q",
+        includeData: false,
+        contentTopics: [],
+        messageHashes: [],
+        paginationForward: true,
+      }),
+    );
     expect(proto_store.StoreQueryResponse.decode(reply).statusCode).toBe(200);
   });
 
@@ -289,14 +333,26 @@ describe("per-peer bounds", () => {
     const client = await startRawClient(testCleanup);
     const baseNs = 1_700_000_000_000_000_000n;
     for (let i = 0; i < 40; i++) {
-      const message = { payload: new Uint8Array(KIB).fill(i), contentTopic: CONTENT_TOPIC, version: 0, timestamp: baseNs + BigInt(i) };
+      const message = {
+        payload: new Uint8Array(KIB).fill(i),
+        contentTopic: CONTENT_TOPIC,
+        version: 0,
+        timestamp: baseNs + BigInt(i),
+      };
       const reply = proto_lightpush.LightPushResponseV3.decode(
-        await rawRequest(client, small, LIGHT_PUSH_V3_CODEC, proto_lightpush.LightPushRequestV3.encode({ requestId: `p${i}`, message })),
+        await rawRequest(
+          client,
+          small,
+          LIGHT_PUSH_V3_CODEC,
+          proto_lightpush.LightPushRequestV3.encode({ requestId: `p${i}`, message }),
+        ),
       );
       expect(reply.statusCode).toBe(200);
     }
     const stats = small.stats();
-    console.log(`[fleet-hardening] 40 messages of 1 KiB into a 20 KiB store: ${stats.storedMessages} kept, ${stats.storedBytes} bytes`);
+    console.log(
+      `[fleet-hardening] 40 messages of 1 KiB into a 20 KiB store: ${stats.storedMessages} kept, ${stats.storedBytes} bytes`,
+    );
     expect(stats.storedBytes).toBeLessThanOrEqual(maxBytes);
     expect(stats.storedMessages).toBeGreaterThan(10);
     expect(stats.storedMessages).toBeLessThan(40);
@@ -306,7 +362,15 @@ describe("per-peer bounds", () => {
         client,
         small,
         STORE_CODEC,
-        proto_store.StoreQueryRequest.encode({ requestId: "q", includeData: true, pubsubTopic: PUBSUB_TOPIC, contentTopics: [CONTENT_TOPIC], messageHashes: [], paginationForward: true, paginationLimit: 100n }),
+        proto_store.StoreQueryRequest.encode({
+          requestId: "q",
+          includeData: true,
+          pubsubTopic: PUBSUB_TOPIC,
+          contentTopics: [CONTENT_TOPIC],
+          messageHashes: [],
+          paginationForward: true,
+          paginationLimit: 100n,
+        }),
       ),
     );
     const kept = page.messages.map((entry) => entry.message?.payload[0]);
@@ -316,7 +380,11 @@ describe("per-peer bounds", () => {
 });
 
 /** Status fields nwaku adds to PeerExchangeResponse (status_code 10, status_desc 11), read by hand. */
-function peerExchangeStatus(rpc: Uint8Array): { statusCode: number | undefined; statusDesc: string | undefined; peerInfos: number } {
+function peerExchangeStatus(rpc: Uint8Array): {
+  statusCode: number | undefined;
+  statusDesc: string | undefined;
+  peerInfos: number;
+} {
   const response = protoFields(rpc).get(2)?.[0];
   if (!(response instanceof Uint8Array)) throw new Error("no response in the peer exchange RPC");
   const fields = protoFields(response);

@@ -35,7 +35,10 @@ function forkNode(): Child {
     messages.push(message);
     for (const wake of waiting) wake();
   });
-  const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exited = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   cleanup.add(child, async (running) => {
     if (running.exitCode === null && running.signalCode === null) {
       running.kill("SIGKILL");
@@ -90,7 +93,12 @@ describe("fleet node child process", () => {
     expect(await child.next("fault-set")).toEqual({ type: "fault-set", requestId: 2 });
     const client = await startRawClient(cleanup);
     const metadata = proto_metadata.WakuMetadataResponse.decode(
-      await rawRequest(client, asTarget(ready), METADATA_CODEC, proto_metadata.WakuMetadataRequest.encode({ clusterId: CLUSTER_ID, shards: [] })),
+      await rawRequest(
+        client,
+        asTarget(ready),
+        METADATA_CODEC,
+        proto_metadata.WakuMetadataRequest.encode({ clusterId: CLUSTER_ID, shards: [] }),
+      ),
     );
     expect(metadata.clusterId).toBe(5);
 

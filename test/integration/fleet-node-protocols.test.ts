@@ -73,7 +73,12 @@ async function filterRequest(
   pubsubTopic = "",
   contentTopics: string[] = [],
 ) {
-  const request = proto_filter_v2.FilterSubscribeRequest.encode({ requestId: `filter-${++sequence}`, filterSubscribeType, pubsubTopic, contentTopics });
+  const request = proto_filter_v2.FilterSubscribeRequest.encode({
+    requestId: `filter-${++sequence}`,
+    filterSubscribeType,
+    pubsubTopic,
+    contentTopics,
+  });
   return proto_filter_v2.FilterSubscribeResponse.decode(await rawRequest(client, target, FILTER_SUBSCRIBE_CODEC, request));
 }
 
@@ -112,7 +117,12 @@ describe("ENR", () => {
     expect(enr.waku2).toEqual({ relay: false, store: false, filter: true, lightPush: true });
     const client = await startRawClient(testCleanup);
     const metadata = proto_metadata.WakuMetadataResponse.decode(
-      await rawRequest(client, partial, METADATA_CODEC, proto_metadata.WakuMetadataRequest.encode({ clusterId: CLUSTER_ID, shards: [] })),
+      await rawRequest(
+        client,
+        partial,
+        METADATA_CODEC,
+        proto_metadata.WakuMetadataRequest.encode({ clusterId: CLUSTER_ID, shards: [] }),
+      ),
     );
     expect(metadata).toEqual({ clusterId: CLUSTER_ID, shards: [1, 5] });
   });
@@ -133,13 +143,17 @@ describe("filter", () => {
     expect(subscribed).toMatchObject({ statusCode: 200, statusDesc: "OK" });
     expect(subscribed.requestId).toMatch(/^filter-/);
     expect((await filterRequest(client, a, Type.SUBSCRIBER_PING)).statusCode).toBe(200);
-    expect((await filterRequest(client, a, Type.UNSUBSCRIBE, PUBSUB_TOPIC, ["/fleet-node-test/1/never/proto"])).statusCode).toBe(404);
+    expect((await filterRequest(client, a, Type.UNSUBSCRIBE, PUBSUB_TOPIC, ["/fleet-node-test/1/never/proto"])).statusCode).toBe(
+      404,
+    );
     expect((await filterRequest(client, a, Type.UNSUBSCRIBE, PUBSUB_TOPIC, [CONTENT_TOPIC])).statusCode).toBe(200);
     expect((await filterRequest(client, a, Type.SUBSCRIBER_PING)).statusCode).toBe(404);
   });
 
   it("refuses a subscription on a shard the node does not serve", async () => {
-    const partial = testCleanup.add(await startServiceNode(await nodeConfig(9, { shards: [OTHER_SHARD] })), (started) => started.stop());
+    const partial = testCleanup.add(await startServiceNode(await nodeConfig(9, { shards: [OTHER_SHARD] })), (started) =>
+      started.stop(),
+    );
     const client = await startRawClient(testCleanup);
     expect((await filterRequest(client, partial, Type.SUBSCRIBE, PUBSUB_TOPIC, [CONTENT_TOPIC])).statusCode).toBe(400);
     const served = formatPubsubTopic(CLUSTER_ID, OTHER_SHARD);
@@ -148,7 +162,10 @@ describe("filter", () => {
 
   it("lets a subscription lapse after the time-to-live without a ping", async () => {
     const ttlMs = 400;
-    const shortLived = testCleanup.add(await startServiceNode(await nodeConfig(9, { filterSubscriptionTtlMs: ttlMs })), (started) => started.stop());
+    const shortLived = testCleanup.add(
+      await startServiceNode(await nodeConfig(9, { filterSubscriptionTtlMs: ttlMs })),
+      (started) => started.stop(),
+    );
     const client = await startRawClient(testCleanup);
     // Taken before the request: the node dates the subscription while answering it.
     const subscribedAt = Date.now();
@@ -206,7 +223,9 @@ describe("light push", () => {
   });
 
   it("rejects a message for a shard the node does not serve, in v3 and v2", async () => {
-    const partial = testCleanup.add(await startServiceNode(await nodeConfig(9, { shards: [OTHER_SHARD] })), (started) => started.stop());
+    const partial = testCleanup.add(await startServiceNode(await nodeConfig(9, { shards: [OTHER_SHARD] })), (started) =>
+      started.stop(),
+    );
     const client = await startRawClient(testCleanup);
     expect((await pushV3(client, partial, newMessage(), PUBSUB_TOPIC)).statusCode).toBe(421);
     expect((await pushV3(client, partial, newMessage())).statusCode).toBe(421);
@@ -260,13 +279,16 @@ describe("store", () => {
 
   const texts = (reply: proto_store.StoreQueryResponse) =>
     reply.messages.map((entry) => new TextDecoder().decode(entry.message?.payload));
-  const sentTexts = (from: number, to: number) => sent.slice(from, to + 1).map((message) => new TextDecoder().decode(message.payload));
+  const sentTexts = (from: number, to: number) =>
+    sent.slice(from, to + 1).map((message) => new TextDecoder().decode(message.payload));
 
   it("caps a page at 100 messages and hands out a cursor only while more remain", async () => {
     const first = await storeQuery(client, node(0), { pubsubTopic, contentTopics: [contentTopic], paginationLimit: 500n });
     expect(first.statusCode).toBe(200);
     expect(texts(first)).toEqual(sentTexts(0, 99));
-    expect(bytesToHex(first.paginationCursor ?? new Uint8Array())).toBe(bytesToHex(first.messages[99]?.messageHash ?? new Uint8Array([1])));
+    expect(bytesToHex(first.paginationCursor ?? new Uint8Array())).toBe(
+      bytesToHex(first.messages[99]?.messageHash ?? new Uint8Array([1])),
+    );
     const second = await storeQuery(client, node(0), {
       pubsubTopic,
       contentTopics: [contentTopic],
@@ -288,7 +310,12 @@ describe("store", () => {
   });
 
   it("returns hashes only when data is not requested", async () => {
-    const reply = await storeQuery(client, node(0), { pubsubTopic, contentTopics: [contentTopic], includeData: false, paginationLimit: 3n });
+    const reply = await storeQuery(client, node(0), {
+      pubsubTopic,
+      contentTopics: [contentTopic],
+      includeData: false,
+      paginationLimit: 3n,
+    });
     expect(reply.messages.map((entry) => entry.message)).toEqual([undefined, undefined, undefined]);
     expect(reply.messages.map((entry) => bytesToHex(entry.messageHash ?? new Uint8Array()))).toEqual(
       sent.slice(0, 3).map((message) => bytesToHex(hashWakuMessage(pubsubTopic, message))),
@@ -296,7 +323,11 @@ describe("store", () => {
   });
 
   it("answers an unknown cursor and contradictory criteria with 400", async () => {
-    const unknownCursor = await storeQuery(client, node(0), { pubsubTopic, contentTopics: [contentTopic], paginationCursor: new Uint8Array(32) });
+    const unknownCursor = await storeQuery(client, node(0), {
+      pubsubTopic,
+      contentTopics: [contentTopic],
+      paginationCursor: new Uint8Array(32),
+    });
     expect(unknownCursor).toMatchObject({ statusCode: 400, messages: [] });
     const contradictory = await storeQuery(client, node(0), {
       pubsubTopic,

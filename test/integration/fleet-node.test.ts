@@ -86,7 +86,11 @@ describe("store", () => {
     const ephemeralEncoder = sender.createEncoder({ contentTopic, ephemeral: true });
     for (let i = 0; i < SENT; i++) {
       // Distinct timestamps make the archive order the sending order.
-      const result = await sender.lightPush.send(encoder, { payload: utf8ToBytes(`message ${i}`), timestamp: sentAt(i) }, { autoRetry: false });
+      const result = await sender.lightPush.send(
+        encoder,
+        { payload: utf8ToBytes(`message ${i}`), timestamp: sentAt(i) },
+        { autoRetry: false },
+      );
       expect(result.failures).toEqual([]);
       if (i % 9 === 0) {
         const ephemeral = await sender.lightPush.send(
@@ -104,7 +108,14 @@ describe("store", () => {
     await waitForServicePeer(reader, c, ["/vac/waku/store-query/3.0.0"]);
   });
 
-  async function readPages(options: { paginationForward: boolean; paginationLimit?: number; paginationCursor?: Uint8Array; timeStart?: Date; timeEnd?: Date; messageHashes?: Uint8Array[] }) {
+  async function readPages(options: {
+    paginationForward: boolean;
+    paginationLimit?: number;
+    paginationCursor?: Uint8Array;
+    timeStart?: Date;
+    timeEnd?: Date;
+    messageHashes?: Uint8Array[];
+  }) {
     const pages: string[][] = [];
     for await (const page of reader.store.queryGenerator([reader.createDecoder({ contentTopic })], options)) {
       const messages = await Promise.all(page);
@@ -138,13 +149,22 @@ describe("store", () => {
 
   it("treats the cursor as exclusive", async () => {
     let cursorMessage: IDecodedMessage | undefined;
-    for await (const page of reader.store.queryGenerator([reader.createDecoder({ contentTopic })], { paginationForward: true, paginationLimit: 100 })) {
-      for (const message of await Promise.all(page)) if (message && bytesToUtf8(message.payload) === "message 20") cursorMessage = message;
+    for await (const page of reader.store.queryGenerator([reader.createDecoder({ contentTopic })], {
+      paginationForward: true,
+      paginationLimit: 100,
+    })) {
+      for (const message of await Promise.all(page))
+        if (message && bytesToUtf8(message.payload) === "message 20") cursorMessage = message;
     }
     expect(cursorMessage).toBeDefined();
     const cursor = reader.store.createCursor(cursorMessage as IDecodedMessage);
-    expect((await readPages({ paginationForward: true, paginationLimit: PAGE, paginationCursor: cursor })).flat()).toEqual(expected(21, 44));
-    expect(await readPages({ paginationForward: false, paginationLimit: PAGE, paginationCursor: cursor })).toEqual([expected(10, 19), expected(0, 9)]);
+    expect((await readPages({ paginationForward: true, paginationLimit: PAGE, paginationCursor: cursor })).flat()).toEqual(
+      expected(21, 44),
+    );
+    expect(await readPages({ paginationForward: false, paginationLimit: PAGE, paginationCursor: cursor })).toEqual([
+      expected(10, 19),
+      expected(0, 9),
+    ]);
   });
 
   it("filters by time range", async () => {
@@ -161,7 +181,10 @@ describe("store", () => {
 
   it("looks messages up by hash", async () => {
     const wanted = new Map<string, Uint8Array>();
-    for await (const page of reader.store.queryGenerator([reader.createDecoder({ contentTopic })], { paginationForward: true, paginationLimit: 100 })) {
+    for await (const page of reader.store.queryGenerator([reader.createDecoder({ contentTopic })], {
+      paginationForward: true,
+      paginationLimit: 100,
+    })) {
       for (const message of await Promise.all(page)) {
         const text = message ? bytesToUtf8(message.payload) : "";
         if (text === "message 7" || text === "message 33") wanted.set(text, (message as IDecodedMessage).hash);
@@ -178,7 +201,12 @@ describe("peer exchange", () => {
     const client = await startRawClient(testCleanup);
     const ask = async (numPeers: number) => {
       const reply = proto_peer_exchange.PeerExchangeRPC.decode(
-        await rawRequest(client, node(0), PEER_EXCHANGE_CODEC, proto_peer_exchange.PeerExchangeRPC.encode({ query: { numPeers: BigInt(numPeers) } })),
+        await rawRequest(
+          client,
+          node(0),
+          PEER_EXCHANGE_CODEC,
+          proto_peer_exchange.PeerExchangeRPC.encode({ query: { numPeers: BigInt(numPeers) } }),
+        ),
       );
       return Promise.all((reply.response?.peerInfos ?? []).map((info) => EnrDecoder.fromRLP(info.enr ?? new Uint8Array())));
     };

@@ -21,7 +21,6 @@ import { startFleet } from "waku-peers-fleet";
 import type { Fleet, NodeStats } from "waku-peers-fleet";
 
 const LIGHT_PUSH_V3 = "/vac/waku/lightpush/3.0.0";
-const LIGHT_PUSH_V2 = "/vac/waku/lightpush/2.0.0-beta1";
 const FILTER = "/vac/waku/filter-subscribe/2.0.0-beta1";
 const STORE = "/vac/waku/store-query/3.0.0";
 
@@ -62,7 +61,12 @@ async function pinnedClient(index: number, extra: CreateNodeOptions = {}): Promi
     discovery: { dns: false, peerExchange: false, peerCache: false },
     ...extra,
   });
-  await until(client, () => serves(client, fleet.nodes[index]!.peerId, [LIGHT_PUSH_V3, FILTER, STORE]), 20_000, `node ${index} identified`);
+  await until(
+    client,
+    () => serves(client, fleet.nodes[index]!.peerId, [LIGHT_PUSH_V3, FILTER, STORE]),
+    20_000,
+    `node ${index} identified`,
+  );
   return client;
 }
 
@@ -72,7 +76,12 @@ const WATCHED_EVENTS = ["peer:connect", "peer:disconnect", "peer:identify", "pee
  * Resolves with the time it took once `check` holds; re-checks on every libp2p peer event
  * (no polling), rejects naming `what` after `timeoutMs`.
  */
-async function until(client: LightNode, check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+async function until(
+  client: LightNode,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const started = performance.now();
   if (await check()) return 0;
   return new Promise<number>((resolve, reject) => {
@@ -97,7 +106,9 @@ async function until(client: LightNode, check: () => boolean | Promise<boolean>,
 }
 
 function connectionTo(client: LightNode, peerId: string): Connection | undefined {
-  return client.libp2p.getConnections().find((connection) => connection.remotePeer.toString() === peerId && connection.status === "open");
+  return client.libp2p
+    .getConnections()
+    .find((connection) => connection.remotePeer.toString() === peerId && connection.status === "open");
 }
 
 async function serves(client: LightNode, peerId: string, codecs: string[]): Promise<boolean> {
@@ -195,9 +206,16 @@ describe("lightNodeOptions", () => {
 
   it("merges extra options key by key and copies them, so createLightNode cannot write into the caller's", () => {
     const discovered: unknown[] = [];
-    const extra: CreateNodeOptions = { libp2p: { peerDiscovery: discovered as never, connectionMonitor: { pingInterval: 500 } }, discovery: { peerExchange: false } };
+    const extra: CreateNodeOptions = {
+      libp2p: { peerDiscovery: discovered as never, connectionMonitor: { pingInterval: 500 } },
+      discovery: { peerExchange: false },
+    };
     const options = lightNodeOptions(fleet, extra);
-    expect(options.libp2p).toMatchObject({ filterMultiaddrs: false, hideWebSocketInfo: true, connectionMonitor: { pingInterval: 500 } });
+    expect(options.libp2p).toMatchObject({
+      filterMultiaddrs: false,
+      hideWebSocketInfo: true,
+      connectionMonitor: { pingInterval: 500 },
+    });
     expect(options.discovery).toEqual({ dns: false, peerExchange: false, peerCache: false });
     (options.libp2p!.peerDiscovery as unknown[]).push("pushed by createLightNode");
     expect(discovered).toEqual([]);
@@ -302,7 +320,11 @@ describe("messages through the fleet", () => {
       } finally {
         await fleet.setFault(1, {});
       }
-      const healed = await sender.lightPush!.send(sender.createEncoder({ contentTopic: topic }), { payload: utf8ToBytes("ok") }, { autoRetry: false });
+      const healed = await sender.lightPush!.send(
+        sender.createEncoder({ contentTopic: topic }),
+        { payload: utf8ToBytes("ok") },
+        { autoRetry: false },
+      );
       expect(healed.failures).toEqual([]);
     });
 
@@ -312,14 +334,22 @@ describe("messages through the fleet", () => {
       try {
         const inbox = await subscribe(receiver, receiver.createDecoder({ contentTopic: topic }));
         const before = await fleet.stats(2);
-        const result = await sender.lightPush!.send(sender.createEncoder({ contentTopic: topic }), { payload: utf8ToBytes("unheard") }, { autoRetry: false });
+        const result = await sender.lightPush!.send(
+          sender.createEncoder({ contentTopic: topic }),
+          { payload: utf8ToBytes("unheard") },
+          { autoRetry: false },
+        );
         expect(result.failures).toEqual([]);
         const after = await statsUntil(2, (stats) => stats.storedMessages > before.storedMessages);
         expect(after.filterPushes).toBe(before.filterPushes);
         expect(inbox.messages).toEqual([]);
 
         await fleet.setFault(2, {});
-        await sender.lightPush!.send(sender.createEncoder({ contentTopic: topic }), { payload: utf8ToBytes("heard") }, { autoRetry: false });
+        await sender.lightPush!.send(
+          sender.createEncoder({ contentTopic: topic }),
+          { payload: utf8ToBytes("heard") },
+          { autoRetry: false },
+        );
         await inbox.waitFor(1);
         expect(inbox.payloads()).toEqual(["heard"]);
       } finally {
@@ -395,8 +425,15 @@ describe("discovery", () => {
     try {
       const others = fleet.nodes.filter((node) => node.role !== "bootstrap");
       expect(lightNodeOptions(fleet).bootstrapPeers).toEqual([fleet.nodes[0]!.multiaddr]);
-      await until(client, () => others.every((node) => connectionTo(client, node.peerId)), 30_000, "connections to every non-bootstrap node");
-      console.log(`[fleet-sdk] peer exchange: connected to all ${others.length} non-bootstrap nodes ${Math.round(performance.now() - started)} ms after createLightNode`);
+      await until(
+        client,
+        () => others.every((node) => connectionTo(client, node.peerId)),
+        30_000,
+        "connections to every non-bootstrap node",
+      );
+      console.log(
+        `[fleet-sdk] peer exchange: connected to all ${others.length} non-bootstrap nodes ${Math.round(performance.now() - started)} ms after createLightNode`,
+      );
       for (const node of others) {
         const peer = await client.libp2p.peerStore.get(connectionTo(client, node.peerId)!.remotePeer);
         expect([...peer.tags.keys()], `node ${node.index}`).toContain("peer-exchange");
@@ -456,7 +493,9 @@ describe("node lifecycle seen from the client", () => {
 
   it("freeze: the node answers nothing until thawed; a client pinging every 500 ms drops it, then reconnects after thaw", async () => {
     // The SDK's defaults notice a frozen peer only after about 13 s (libp2p's 10 s connection monitor).
-    const client = await pinnedClient(3, { libp2p: { connectionMonitor: { pingInterval: 500, pingTimeout: { minTimeout: 500, maxTimeout: 1_000 } } } });
+    const client = await pinnedClient(3, {
+      libp2p: { connectionMonitor: { pingInterval: 500, pingTimeout: { minTimeout: 500, maxTimeout: 1_000 } } },
+    });
     try {
       const { peerId } = fleet.nodes[3]!;
       const remote = connectionTo(client, peerId)!.remotePeer;

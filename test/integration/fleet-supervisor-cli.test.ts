@@ -19,7 +19,8 @@ async function readStartup(stdout: NodeJS.ReadableStream): Promise<{
     const parsed = JSON.parse(line) as { type: string } & Record<string, unknown>;
     if (parsed.type === "node") nodes.push(parsed as unknown as FleetNodeInfo);
     if (parsed.type === "light-node-options") nodeOptions = parsed.options as Record<string, unknown>;
-    if (parsed.type === "control-api") return { nodes, nodeOptions, control: parsed as unknown as { url: string; token: string } };
+    if (parsed.type === "control-api")
+      return { nodes, nodeOptions, control: parsed as unknown as { url: string; token: string } };
   }
   return { nodes, nodeOptions, control: undefined };
 }
@@ -95,7 +96,11 @@ describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
         [1, "service", "running"],
         [2, "service", "running"],
       ]);
-      expect(nodes.map((node) => node.fault)).toEqual([{}, { pxFlood: {}, latencyMs: 5 }, { dropConnection: { afterRequests: 3 } }]);
+      expect(nodes.map((node) => node.fault)).toEqual([
+        {},
+        { pxFlood: {}, latencyMs: 5 },
+        { dropConnection: { afterRequests: 3 } },
+      ]);
       expect(control!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(nodeOptions).toEqual({
         defaultBootstrap: false,
@@ -128,7 +133,11 @@ describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
   for (const signal of ["SIGTERM", "SIGHUP"] as const) {
     it(`${signal} to \`npm run fleet\` leaves no process behind, the watchdog included`, { timeout: 180_000 }, async () => {
       // Its own process group, so the cleanup below can reach every process it started.
-      const npm = spawn("npm", ["run", "-s", "fleet", "--", "--json", "--nodes", "2"], { cwd: REPO, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      const npm = spawn("npm", ["run", "-s", "fleet", "--", "--json", "--nodes", "2"], {
+        cwd: REPO,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stderr = "";
       npm.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       let tree: number[] = [];
@@ -143,7 +152,9 @@ describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
         const sent = performance.now();
         process.kill(npm.pid!, signal);
         const took = await waitUntilGone(tree, 30_000);
-        console.log(`[fleet-cli] ${signal} to npm run fleet: all ${tree.length} processes gone after ${Math.round(took)} ms (${Math.round(performance.now() - sent)} ms)`);
+        console.log(
+          `[fleet-cli] ${signal} to npm run fleet: all ${tree.length} processes gone after ${Math.round(took)} ms (${Math.round(performance.now() - sent)} ms)`,
+        );
       } finally {
         try {
           process.kill(-npm.pid!, "SIGKILL");

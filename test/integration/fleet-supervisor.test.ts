@@ -245,9 +245,14 @@ describe("a node that cannot start", () => {
     expect(leftovers.filter(isAlive)).toEqual([]);
   });
 
-  it("never answering: the ready timeout ends it, says how far the node got and how to wait longer", { timeout: 120_000 }, async () => {
+  it("never answering: the ready timeout ends it, says how far the node got and how to wait longer", {
+    timeout: 120_000,
+  }, async () => {
     // Never says "loaded": the message can only name the first stage, however fast the machine.
-    const neverLoaded = await startFleet({ nodes: 1, readyTimeoutMs: 300 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "mute" } }).then(
+    const neverLoaded = await startFleet(
+      { nodes: 1, readyTimeoutMs: 300 },
+      { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "mute" } },
+    ).then(
       () => undefined,
       (reason: unknown) => reason as Error,
     );
@@ -263,11 +268,16 @@ describe("a node that cannot start", () => {
     const measuring = performance.now();
     await startFleet({ nodes: 1 }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "error" } }).catch(() => {});
     const ceilingMs = Math.min(40_000, Math.max(8_000, Math.ceil(4 * (performance.now() - measuring))));
-    const loadedButSilent = await startFleet({ nodes: 1, readyTimeoutMs: ceilingMs }, { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "silent" } }).then(
+    const loadedButSilent = await startFleet(
+      { nodes: 1, readyTimeoutMs: ceilingMs },
+      { entry: FAKE_NODE, env: { ...process.env, FAKE_NODE_MODE: "silent" } },
+    ).then(
       () => undefined,
       (reason: unknown) => reason as Error,
     );
-    expect(loadedButSilent?.message).toMatch(new RegExp(`no ready message within ${ceilingMs} ms \\(its code loaded after \\d+ ms, then it did not start listening; `));
+    expect(loadedButSilent?.message).toMatch(
+      new RegExp(`no ready message within ${ceilingMs} ms \\(its code loaded after \\d+ ms, then it did not start listening; `),
+    );
     leftovers = descendants(process.pid);
     expect(leftovers.filter(isAlive)).toEqual([]);
   });
@@ -279,9 +289,13 @@ describe("a node that cannot start", () => {
       code: "INVALID_OPTIONS",
     });
     await expect(startFleet({ readyTimeoutMs: 0 })).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
-    await expect(startFleet({ limits: { maxStreamsPerPeer: 0 } })).rejects.toThrow(/limits\.maxStreamsPerPeer must be an integer in 1\.\./);
+    await expect(startFleet({ limits: { maxStreamsPerPeer: 0 } })).rejects.toThrow(
+      /limits\.maxStreamsPerPeer must be an integer in 1\.\./,
+    );
     await expect(startFleet({ limits: { idle: 5 } as never })).rejects.toThrow(/limits: unknown limit "idle"/);
-    await expect(startFleet({ overrides: { 1: { limits: { storeMaxBytes: 1.5 } } } })).rejects.toThrow(/overrides\[1\]\.limits\.storeMaxBytes/);
+    await expect(startFleet({ overrides: { 1: { limits: { storeMaxBytes: 1.5 } } } })).rejects.toThrow(
+      /overrides\[1\]\.limits\.storeMaxBytes/,
+    );
     await expect(startFleet({ overrides: { 1: { fault: { pxFlood: { records: -1 } } } } })).rejects.toThrow(
       /overrides\[1\]\.fault: pxFlood\.records must be an integer/,
     );
@@ -297,7 +311,11 @@ describe("lifecycle operations queue per node, bounded and abortable", () => {
 
   it("refuses operations beyond the bound with BUSY and drops aborted ones before they run", async () => {
     fleet = await startFleet({ nodes: 1 }, { entry: FAKE_NODE });
-    const settle = (run: Promise<void>) => run.then(() => "ran", (error: FleetError) => error.code);
+    const settle = (run: Promise<void>) =>
+      run.then(
+        () => "ran",
+        (error: FleetError) => error.code,
+      );
     const aborted = new AbortController();
     // The restart keeps the node busy for a while: everything after it waits in the queue.
     const outcomes = [
@@ -348,7 +366,9 @@ describe("children die with their parent", () => {
         parent.kill("SIGKILL");
         await exited;
         const took = await waitUntilGone(all, 5_000);
-        console.log(`[fleet-supervisor] parent SIGKILLed${frozen ? " (one node frozen)" : ""}: all children gone after ${Math.round(took)} ms`);
+        console.log(
+          `[fleet-supervisor] parent SIGKILLed${frozen ? " (one node frozen)" : ""}: all children gone after ${Math.round(took)} ms`,
+        );
       } finally {
         parent.kill("SIGKILL");
         killAll(all);

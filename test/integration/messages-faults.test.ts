@@ -57,7 +57,13 @@ async function startReceiver(): Promise<void> {
 
 async function startSender(): Promise<void> {
   // Bootstrapped on node 1 and kept away from node 0, so its light push peers are the ones the faults hit.
-  sender = await startClient(resources, fleet, senderDevice, { bootstrapPeers: [fleet.nodes[1]!.multiaddr] }, { bootstrapPeers: [fleet.nodes[1]!.multiaddr] });
+  sender = await startClient(
+    resources,
+    fleet,
+    senderDevice,
+    { bootstrapPeers: [fleet.nodes[1]!.multiaddr] },
+    { bootstrapPeers: [fleet.nodes[1]!.multiaddr] },
+  );
   const outbox = outboxFor(sender, sendTopic, senderStorage);
   resources.add("outbox", outbox, (value) => value.stop());
   if (outboxSender === undefined) outboxSender = new OutboxSender(outbox, "sent", SEND_EVERY_MS);
@@ -79,7 +85,11 @@ async function expectNothingLost(fault: string): Promise<void> {
   await receiverSettled(`after ${fault}`);
   // Messages still in flight (published in the last second, or still queued) are checked by the next fault.
   const published = publisher.accepted.slice(0, Math.max(0, publisher.accepted.length - 10));
-  await poll(() => (published.every((text) => inbox.texts().includes(text)) ? true : undefined), 20_000, `${fault}: every published message received`).catch(() => undefined);
+  await poll(
+    () => (published.every((text) => inbox.texts().includes(text)) ? true : undefined),
+    20_000,
+    `${fault}: every published message received`,
+  ).catch(() => undefined);
   const texts = inbox.texts();
   const missing = published.filter((text) => !texts.includes(text));
   const duplicates = texts.length - new Set(texts).size;
@@ -102,9 +112,13 @@ async function expectNothingLost(fault: string): Promise<void> {
   const notStored = queued.filter(([text]) => !stored.has(text)).map(([text]) => text);
   const multiple = [...stored.entries()].filter(([, hashes]) => hashes.length !== 1).map(([text]) => text);
   const wrongHash = queued.filter(([text, hash]) => stored.has(text) && stored.get(text)![0] !== hash).map(([text]) => text);
-  log(`${fault}: sender queued ${outboxSender.hashes.size}, in store ${stored.size}; not stored ${notStored.length}, stored more than once ${multiple.length}, other hash ${wrongHash.length}`);
+  log(
+    `${fault}: sender queued ${outboxSender.hashes.size}, in store ${stored.size}; not stored ${notStored.length}, stored more than once ${multiple.length}, other hash ${wrongHash.length}`,
+  );
   for (const text of notStored) {
-    log(`  not stored: ${text} → ${JSON.stringify(outboxSender.outbox.getSnapshot().items.find((item) => item.hash === outboxSender.hashes.get(text)) ?? "not in the outbox")}`);
+    log(
+      `  not stored: ${text} → ${JSON.stringify(outboxSender.outbox.getSnapshot().items.find((item) => item.hash === outboxSender.hashes.get(text)) ?? "not in the outbox")}`,
+    );
   }
   expect(outboxSender.refused).toEqual([]);
   expect(notStored).toEqual([]);
@@ -129,7 +143,12 @@ async function receiverFilterNodes(): Promise<number[]> {
 }
 
 /** Applies a fault to the nodes holding the receiver's subscription for `ms`, then undoes it. */
-async function onFilterNodes(what: string, ms: number, fault: (index: number) => Promise<void>, undo: (index: number) => Promise<void>): Promise<void> {
+async function onFilterNodes(
+  what: string,
+  ms: number,
+  fault: (index: number) => Promise<void>,
+  undo: (index: number) => Promise<void>,
+): Promise<void> {
   const victims = await receiverFilterNodes();
   log(`${what} filter nodes ${victims.join(", ")} for ${ms / 1000} s`);
   await Promise.all(victims.map(fault));
@@ -139,12 +158,28 @@ async function onFilterNodes(what: string, ms: number, fault: (index: number) =>
 
 beforeAll(async () => {
   // Five node processes on two shared cores can take long to (re)start; a slow start is not what this measures.
-  fleet = await fleetOf(resources, { nodes: 5, bootstrap: 1, readyTimeoutMs: 90_000, overrides: { 0: { protocols: [...STORE_ONLY] } } });
+  fleet = await fleetOf(resources, {
+    nodes: 5,
+    bootstrap: 1,
+    readyTimeoutMs: 90_000,
+    overrides: { 0: { protocols: [...STORE_ONLY] } },
+  });
   storeNodeId = fleet.nodes[0]!.peerId;
   senderDevice = createDevice([storeNodeId]);
   // The publisher: node 0 only, a plain SDK node (no peer manager needed, it never loses node 0).
-  publisherClient = await startClient(resources, fleet, createDevice(), { discovery: { dns: false, peerExchange: false, peerCache: false } }, { recovery: false });
-  await waitForState(publisherClient.manager, (state) => state.health.lightPush.connected >= 1 && state.health.store.connected >= 1, 30_000, "publisher on node 0");
+  publisherClient = await startClient(
+    resources,
+    fleet,
+    createDevice(),
+    { discovery: { dns: false, peerExchange: false, peerCache: false } },
+    { recovery: false },
+  );
+  await waitForState(
+    publisherClient.manager,
+    (state) => state.health.lightPush.connected >= 1 && state.health.store.connected >= 1,
+    30_000,
+    "publisher on node 0",
+  );
   await startReceiver();
   await startSender();
   await receiverSettled("at start");
@@ -161,16 +196,26 @@ afterAll(async () => {
 
 describe("messages through faults (receiver on watchMessages, sender on the outbox)", () => {
   it("its filter peers killed for 10 s", async () => {
-    await onFilterNodes("killing", 10_000, (index) => fleet.kill(index), (index) => fleet.restart(index));
+    await onFilterNodes(
+      "killing",
+      10_000,
+      (index) => fleet.kill(index),
+      (index) => fleet.restart(index),
+    );
     await expectNothingLost("filter peers killed 10 s");
   }, 150_000);
 
   it("its filter peers frozen for 10 s", async () => {
-    await onFilterNodes("freezing", 10_000, (index) => fleet.freeze(index), async (index) => {
-      await fleet.thaw(index);
-      // A thawed node wakes up to timed-out sockets: restarted fresh, as an operator would.
-      await fleet.restart(index).catch(() => undefined);
-    });
+    await onFilterNodes(
+      "freezing",
+      10_000,
+      (index) => fleet.freeze(index),
+      async (index) => {
+        await fleet.thaw(index);
+        // A thawed node wakes up to timed-out sockets: restarted fresh, as an operator would.
+        await fleet.restart(index).catch(() => undefined);
+      },
+    );
     await expectNothingLost("filter peers frozen 10 s");
   }, 150_000);
 

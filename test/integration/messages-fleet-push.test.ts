@@ -11,7 +11,15 @@ import { FILTER_PUSH_CODEC } from "../../fleet/node/filter.js";
 import { LIGHT_PUSH_V3_CODEC } from "../../fleet/node/light-push.js";
 import type { ServiceNode } from "../../fleet/node/service-node.js";
 import type { WakuMessage } from "../../fleet/node/waku-message.js";
-import { CLUSTER_ID, NUM_SHARDS, rawRequest, sharedFleet, startLightNode, startRawClient, waitUntil } from "./_fleet-node-harness.js";
+import {
+  CLUSTER_ID,
+  NUM_SHARDS,
+  rawRequest,
+  sharedFleet,
+  startLightNode,
+  startRawClient,
+  waitUntil,
+} from "./_fleet-node-harness.js";
 
 const fleet = sharedFleet(2);
 const { node, perTest } = fleet;
@@ -48,12 +56,17 @@ async function subscribeTexts(light: LightNode, contentTopic: string): Promise<s
 }
 
 /** A light node subscribed on `serviceNode` only, once the node has registered the subscription. */
-async function subscribedReceiver(serviceNode: ServiceNode, name: string): Promise<{ receiver: LightNode; contentTopic: string; texts: string[] }> {
+async function subscribedReceiver(
+  serviceNode: ServiceNode,
+  name: string,
+): Promise<{ receiver: LightNode; contentTopic: string; texts: string[] }> {
   const receiver = await startLightNode(perTest, [serviceNode]);
   const contentTopic = `/messages-fleet-push/1/${name}-${process.pid}/proto`;
   const subscriptionsBefore = serviceNode.stats().filterSubscriptions;
   const texts = await subscribeTexts(receiver, contentTopic);
-  await waitUntil(() => serviceNode.stats().filterSubscriptions === subscriptionsBefore + 1, { what: "the node to register the subscription" });
+  await waitUntil(() => serviceNode.stats().filterSubscriptions === subscriptionsBefore + 1, {
+    what: "the node to register the subscription",
+  });
   return { receiver, contentTopic, texts };
 }
 

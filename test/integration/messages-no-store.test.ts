@@ -16,7 +16,12 @@ afterAll(async () => {
 describe("no store peer", () => {
   it("a gap after the filter peers were killed shows up as sync 'gap' with reason 'no store peer'", async () => {
     const protocols = { protocols: [...NO_STORE] };
-    const fleet = await fleetOf(resources, { nodes: 3, bootstrap: 1, readyTimeoutMs: 90_000, overrides: { 0: protocols, 1: protocols, 2: protocols } });
+    const fleet = await fleetOf(resources, {
+      nodes: 3,
+      bootstrap: 1,
+      readyTimeoutMs: 90_000,
+      overrides: { 0: protocols, 1: protocols, 2: protocols },
+    });
     const receiver = await startClient(resources, fleet, createDevice(), {}, { requirements: { store: 0 } });
     const topic = contentTopic("no-store");
     const watcher = watch(receiver, topic, new Inbox(), memoryStorage());
@@ -25,10 +30,14 @@ describe("no store peer", () => {
     await waitForState(receiver.manager, (state) => state.status === "connected", 45_000, "receiver connected");
     await waitForSync(watcher, "live", 20_000);
 
-    const victims = await poll(async () => {
-      const indexes = await nodesWithSubscriptions(fleet);
-      return indexes.length > 0 ? indexes : undefined;
-    }, 15_000, "nodes holding the subscription");
+    const victims = await poll(
+      async () => {
+        const indexes = await nodesWithSubscriptions(fleet);
+        return indexes.length > 0 ? indexes : undefined;
+      },
+      15_000,
+      "nodes holding the subscription",
+    );
     const killedAt = Date.now();
     await Promise.all(victims.map((index) => fleet.kill(index)));
     await sleep(3_000);

@@ -49,7 +49,8 @@ function StatusLog() {
 const waitFor = async (check: () => boolean, timeoutMs: number, what: string): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (statuses ${statuses.slice(-5).join(", ")})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (statuses ${statuses.slice(-5).join(", ")})`);
     await act(() => new Promise((resolve) => setTimeout(resolve, 25)));
   }
 };
@@ -81,7 +82,9 @@ describe("<WakuPeersProvider> on a real node", () => {
       await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     }
     const seen = statuses.slice(rendersBefore);
-    console.log(`[provider] 30 re-renders: ${managersAttached - managersBefore} new managers, statuses seen ${JSON.stringify([...new Set(seen)])}`);
+    console.log(
+      `[provider] 30 re-renders: ${managersAttached - managersBefore} new managers, statuses seen ${JSON.stringify([...new Set(seen)])}`,
+    );
     expect(managersAttached).toBe(managersBefore);
     expect(managersBefore).toBe(1);
     expect(new Set(seen)).toEqual(new Set(["connected"]));

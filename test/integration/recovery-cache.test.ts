@@ -63,7 +63,11 @@ describe("peer cache", () => {
       30_000,
       "all four fleet nodes serving",
     );
-    const remembered = await poll(() => (cachedIds(storage).length === 3 ? cachedIds(storage) : undefined), 10_000, "three peers cached");
+    const remembered = await poll(
+      () => (cachedIds(storage).length === 3 ? cachedIds(storage) : undefined),
+      10_000,
+      "three peers cached",
+    );
     // Bootstrap peers are configured anyway; the cache keeps the ones peer exchange found.
     expect(remembered.filter((id) => bootstrapIds.has(id))).toEqual([]);
     firstRun.manager.stop();
@@ -75,7 +79,9 @@ describe("peer cache", () => {
     await waitForState(secondRun.manager, (state) => state.status === "connected", 30_000, "second run connected");
     const secondConnectedMs = Math.round(performance.now() - second.startedAt);
     log(`start → connected: ${firstConnectedMs} ms without a cache, ${secondConnectedMs} ms from the cache`);
-    log(`second run connected in this order: ${second.connectOrder.map((id) => (bootstrapIds.has(id) ? "bootstrap" : remembered.includes(id) ? "cached" : "other")).join(", ")}`);
+    log(
+      `second run connected in this order: ${second.connectOrder.map((id) => (bootstrapIds.has(id) ? "bootstrap" : remembered.includes(id) ? "cached" : "other")).join(", ")}`,
+    );
     expect(remembered).toContain(second.connectOrder[0]);
     const tags = Object.values(secondRun.manager.store.getState().peers)
       .filter((peer) => remembered.includes(peer.id))
@@ -103,11 +109,22 @@ describe("peer cache", () => {
         { id: serviceNode.peerId, addrs: [serviceNode.multiaddr], lastSeen: -1, score: 100 },
         { id: serviceNode.peerId, addrs: [serviceNode.multiaddr], lastSeen: Date.now() + 10 * 24 * 3600 * 1000, score: 100 },
         { id: serviceNode.peerId, addrs: [serviceNode.multiaddr], lastSeen: Date.now(), score: "100" },
-        { id: serviceNode.peerId, addrs: [`/ip4/127.0.0.1/tcp/1/ws/${"x".repeat(5_000)}/p2p/${serviceNode.peerId}`], lastSeen: Date.now(), score: 100 },
+        {
+          id: serviceNode.peerId,
+          addrs: [`/ip4/127.0.0.1/tcp/1/ws/${"x".repeat(5_000)}/p2p/${serviceNode.peerId}`],
+          lastSeen: Date.now(),
+          score: 100,
+        },
         { id: serviceNode.peerId, addrs: [`/garbage/\u0000/p2p/${serviceNode.peerId}`], lastSeen: Date.now(), score: 100 },
       ],
     }).replace('"peers":[', '"peers":[{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}},');
-    const variants = ["{not json", JSON.stringify({ v: 999, peers: [] }), JSON.stringify([1, 2, 3]), "x".repeat(200_000), hostile];
+    const variants = [
+      "{not json",
+      JSON.stringify({ v: 999, peers: [] }),
+      JSON.stringify([1, 2, 3]),
+      "x".repeat(200_000),
+      hostile,
+    ];
     const rejectionsBefore = unhandledRejections().length;
 
     for (const garbage of variants) {

@@ -65,7 +65,12 @@ describe("dead peers leave the counts fast", () => {
 
     const killedAt = performance.now();
     const [outMs] = await Promise.all([
-      waitForState(manager, (state) => state.peers[victim.peerId]?.connected !== true, 5_000, "the killed node out of the counts"),
+      waitForState(
+        manager,
+        (state) => state.peers[victim.peerId]?.connected !== true,
+        5_000,
+        "the killed node out of the counts",
+      ),
       fleet.kill(victim.index),
     ]);
     await poll(() => libp2pSaw.at, 5_000, "libp2p's own peer:disconnect");
@@ -85,18 +90,27 @@ describe("dead peers leave the counts fast", () => {
 
     // The light push peers the SDK uses right now; break one that is not the bootstrap node.
     const used = (await publish(node, topic, "who serves")).successes.map(String);
-    const victim = fleet.nodes.find((info) => used.includes(info.peerId) && info.role !== "bootstrap") ?? fleet.nodes.find((info) => used.includes(info.peerId))!;
+    const victim =
+      fleet.nodes.find((info) => used.includes(info.peerId) && info.role !== "bootstrap") ??
+      fleet.nodes.find((info) => used.includes(info.peerId))!;
     const libp2pSaw = libp2pDisconnect(node, victim.peerId);
     await fleet.setFault(victim.index, { dropConnection: { afterRequests: 0 } });
     const opened = connectionsOpened(node, victim.peerId);
 
     const sentAt = performance.now();
     const [outMs] = await Promise.all([
-      waitForState(manager, (state) => state.peers[victim.peerId]?.connected !== true, 10_000, "the dropping node out of the counts"),
+      waitForState(
+        manager,
+        (state) => state.peers[victim.peerId]?.connected !== true,
+        10_000,
+        "the dropping node out of the counts",
+      ),
       publish(node, topic, "the one that is dropped"),
     ]);
     await poll(() => libp2pSaw.at, 5_000, "libp2p's own peer:disconnect");
-    log(`dropConnection → out of the counts: ${Math.round(outMs)} ms after the send; libp2p's peer:disconnect after ${Math.round(libp2pSaw.at! - sentAt)} ms`);
+    log(
+      `dropConnection → out of the counts: ${Math.round(outMs)} ms after the send; libp2p's peer:disconnect after ${Math.round(libp2pSaw.at! - sentAt)} ms`,
+    );
     expect(sentAt + outMs).toBeLessThan(libp2pSaw.at!);
     expect(manager.store.getState().status).toBe("connected");
     await expectDelivered(node, inbox, topic, "while a node drops us", 10_000, fleet);
@@ -110,7 +124,12 @@ describe("dead peers leave the counts fast", () => {
 
     const healedAt = performance.now();
     await fleet.setFault(victim.index, {});
-    await waitForState(manager, (state) => state.peers[victim.peerId]?.connected === true, 10_000, "the healed node back in the counts");
+    await waitForState(
+      manager,
+      (state) => state.peers[victim.peerId]?.connected === true,
+      10_000,
+      "the healed node back in the counts",
+    );
     log(`fault cleared → back in the counts: ${Math.round(performance.now() - healedAt)} ms`);
     expect(performance.now() - healedAt).toBeLessThanOrEqual(5_000);
   });
@@ -137,7 +156,12 @@ describe("frozen peers", () => {
 
     await fleet.freeze(victim); // resolves once the process is stopped
     const frozenAt = performance.now();
-    await waitForState(manager, (state) => state.peers[victimId]?.connected !== true, 15_000, "the frozen node out of the counts");
+    await waitForState(
+      manager,
+      (state) => state.peers[victimId]?.connected !== true,
+      15_000,
+      "the frozen node out of the counts",
+    );
     const outMs = Math.round(performance.now() - frozenAt);
     log(`frozen → out of the counts: ${outMs} ms (libp2p alone: about 13 s)`);
     expect(outMs).toBeLessThanOrEqual(1_500);
@@ -162,7 +186,9 @@ describe("healthy peers are never blamed", () => {
     const disconnects: string[] = [];
     const onDisconnect = (event: CustomEvent<{ toString(): string }>) => disconnects.push(event.detail.toString());
     node.libp2p.addEventListener("peer:disconnect", onDisconnect);
-    resources.add("disconnect listener", onDisconnect, (listener) => node.libp2p.removeEventListener("peer:disconnect", listener));
+    resources.add("disconnect listener", onDisconnect, (listener) =>
+      node.libp2p.removeEventListener("peer:disconnect", listener),
+    );
 
     await sleep(60_000);
     const state = manager.store.getState();
@@ -182,7 +208,9 @@ describe("healthy peers are never blamed", () => {
     const disconnects: string[] = [];
     const onDisconnect = (event: CustomEvent<{ toString(): string }>) => disconnects.push(event.detail.toString());
     node.libp2p.addEventListener("peer:disconnect", onDisconnect);
-    resources.add("disconnect listener", onDisconnect, (listener) => node.libp2p.removeEventListener("peer:disconnect", listener));
+    resources.add("disconnect listener", onDisconnect, (listener) =>
+      node.libp2p.removeEventListener("peer:disconnect", listener),
+    );
 
     // The worst moment: a liveness round has just sent its pings, their timeouts run out during the stall.
     const stalled = new Promise<void>((resolve) => {
@@ -200,7 +228,9 @@ describe("healthy peers are never blamed", () => {
     await sleep(5_000);
 
     const state = manager.store.getState();
-    log(`after two 6 s stalls: dropped ${disconnects.length}; stall events ${state.events.filter((event) => event.type === "stall").length}`);
+    log(
+      `after two 6 s stalls: dropped ${disconnects.length}; stall events ${state.events.filter((event) => event.type === "stall").length}`,
+    );
     expect(state.events.filter((event) => event.type === "peer:liveness-failed" && event.at >= from)).toEqual([]);
     expect(disconnects).toEqual([]);
     expect(state.events.some((event) => event.type === "stall")).toBe(true);
@@ -215,13 +245,23 @@ describe("full redundancy back", () => {
     const { manager } = await connectedClient(resources, fleet);
     const spare = fleet.nodes.find((info) => info.role !== "bootstrap")!;
     await fleet.kill(spare.index);
-    await waitForState(manager, (state) => state.peers[spare.peerId]?.connected !== true, 5_000, "the killed spare out of the counts");
+    await waitForState(
+      manager,
+      (state) => state.peers[spare.peerId]?.connected !== true,
+      5_000,
+      "the killed spare out of the counts",
+    );
     expect(manager.store.getState().status).toBe("connected"); // the other two meet 2/2/1: only the redundancy is missing
     await sleep(3_000);
 
     await fleet.restart(spare.index); // resolves once it listens
     const listeningAt = performance.now();
-    await waitForState(manager, (state) => countedPeers(state).includes(spare.peerId), 10_000, "the restarted spare back in the counts");
+    await waitForState(
+      manager,
+      (state) => countedPeers(state).includes(spare.peerId),
+      10_000,
+      "the restarted spare back in the counts",
+    );
     const backMs = Math.round(performance.now() - listeningAt);
     log(`spare restarted → back in the counts: ${backMs} ms (the SDK alone: its 60 s failed-dial cooldown)`);
     expect(backMs).toBeLessThanOrEqual(2_000);
@@ -249,8 +289,18 @@ describe("full redundancy back", () => {
       }),
     );
     const lastReady = Math.max(...readyAt);
-    const connectedMs = await waitForState(manager, (state) => state.status === "connected", 20_000, "connected after the restart");
-    const allMs = await waitForState(manager, (state) => countedPeers(state).length === indexes.length, 20_000, "every node back in the counts");
+    const connectedMs = await waitForState(
+      manager,
+      (state) => state.status === "connected",
+      20_000,
+      "connected after the restart",
+    );
+    await waitForState(
+      manager,
+      (state) => countedPeers(state).length === indexes.length,
+      20_000,
+      "every node back in the counts",
+    );
     const allAfterLast = Math.round(performance.now() - lastReady);
     log(
       `down ${Math.round(Math.min(...readyAt) - downAt)} ms; last node listening → connected: ${Math.round(connectedMs)} ms, ` +

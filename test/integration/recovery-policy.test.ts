@@ -37,8 +37,8 @@ describe("peer policy (shipped defaults)", () => {
     const settledAfter = await waitForState(
       manager,
       (state) =>
-        Object.values(state.peers).filter((peer) => peer.connected && !bootstrapIds.has(peer.id) && servesAll(peer.protocols)).length === 4 &&
-        connectedBootstrap() <= 1,
+        Object.values(state.peers).filter((peer) => peer.connected && !bootstrapIds.has(peer.id) && servesAll(peer.protocols))
+          .length === 4 && connectedBootstrap() <= 1,
       45_000,
       "the four peer-exchange nodes serving and one bootstrap peer left",
     );
@@ -93,7 +93,10 @@ describe("peer policy (shipped defaults)", () => {
 
     let sends = 0;
     while (!manager.store.getState().events.some((event) => event.type === "peer:replaced" && event.peerId === victimId)) {
-      if (++sends > 10) throw new Error(`node ${victim} not replaced after ${sends - 1} sends: ${JSON.stringify(manager.store.getState().peers[victimId])}`);
+      if (++sends > 10)
+        throw new Error(
+          `node ${victim} not replaced after ${sends - 1} sends: ${JSON.stringify(manager.store.getState().peers[victimId])}`,
+        );
       await publish(node, topic, `while rejecting ${sends}`);
     }
     log(`light push rejected (503) → replaced after ${sends} sends`);
@@ -148,7 +151,9 @@ describe("peer policy (shipped defaults)", () => {
       90_000,
       "the silent filter node replaced",
     );
-    log(`filter node silent → found out and replaced: ${Math.round(performance.now() - silentAt)} ms (the SDK alone: never, it answers pings)`);
+    log(
+      `filter node silent → found out and replaced: ${Math.round(performance.now() - silentAt)} ms (the SDK alone: never, it answers pings)`,
+    );
     await waitForState(manager, (state) => state.peers[victimId]?.connected === false, 5_000, "the silent node hung up");
     const row = manager.store.getState().peers[victimId]!;
     expect(row.score).toBeLessThan(50);
@@ -156,7 +161,8 @@ describe("peer policy (shipped defaults)", () => {
 
     // Another node holds the subscription now, and a message published after arrives.
     await poll(
-      async () => ((await nodesWithSubscriptions(fleet)).some((index) => index !== victim && !subscribed.includes(index)) ? true : undefined),
+      async () =>
+        (await nodesWithSubscriptions(fleet)).some((index) => index !== victim && !subscribed.includes(index)) ? true : undefined,
       10_000,
       "a spare node holding the filter subscription",
     );

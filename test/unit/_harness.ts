@@ -121,7 +121,10 @@ export function manualClock() {
 }
 
 /** A storage in memory, shaped like localStorage, counting its writes. */
-export function memoryStorage(initial?: string, key = "waku-peers:peer-cache:v1"): PeerCacheStorage & { readonly items: Map<string, string>; readonly writes: number } {
+export function memoryStorage(
+  initial?: string,
+  key = "waku-peers:peer-cache:v1",
+): PeerCacheStorage & { readonly items: Map<string, string>; readonly writes: number } {
   const items = new Map<string, string>(initial === undefined ? [] : [[key, initial]]);
   let writes = 0;
   return {

@@ -14,7 +14,11 @@ export function ChaosPanel({ control }: { control: { url: string; token: string 
     let cancelled = false;
     const refresh = () =>
       client.nodes().then(
-        (next) => !cancelled && (setNodes(next), setError(undefined)),
+        (next) => {
+          if (cancelled) return;
+          setNodes(next);
+          setError(undefined);
+        },
         (reason: unknown) => !cancelled && setError(String(reason)),
       );
     void refresh();
@@ -41,16 +45,29 @@ export function ChaosPanel({ control }: { control: { url: string; token: string 
             <span className={`state state-${node.state}`}>{node.state}</span>
             <span className="chaos-actions">
               {NODE_ACTIONS.map((action) => (
-                <button key={action} type="button" data-testid={`chaos-${action}-${node.index}`} onClick={() => run(() => client.act(node.index, action))}>
+                <button
+                  key={action}
+                  type="button"
+                  data-testid={`chaos-${action}-${node.index}`}
+                  onClick={() => run(() => client.act(node.index, action))}
+                >
                   {action}
                 </button>
               ))}
               {node.fault.lightPushStatus === undefined ? (
-                <button type="button" data-testid={`chaos-fail-push-${node.index}`} onClick={() => run(() => client.setFault(node.index, { lightPushStatus: 503 }))}>
+                <button
+                  type="button"
+                  data-testid={`chaos-fail-push-${node.index}`}
+                  onClick={() => run(() => client.setFault(node.index, { lightPushStatus: 503 }))}
+                >
                   fail light push
                 </button>
               ) : (
-                <button type="button" data-testid={`chaos-clear-${node.index}`} onClick={() => run(() => client.clearFault(node.index))}>
+                <button
+                  type="button"
+                  data-testid={`chaos-clear-${node.index}`}
+                  onClick={() => run(() => client.clearFault(node.index))}
+                >
                   clear fault
                 </button>
               )}
@@ -59,10 +76,18 @@ export function ChaosPanel({ control }: { control: { url: string; token: string 
         ))}
       </ul>
       <div className="row">
-        <button type="button" data-testid="chaos-freeze-all" onClick={() => run(everyNode("freeze"))}>freeze all</button>
-        <button type="button" data-testid="chaos-thaw-all" onClick={() => run(everyNode("thaw"))}>thaw all</button>
-        <button type="button" data-testid="chaos-kill-all" onClick={() => run(everyNode("kill"))}>kill all</button>
-        <button type="button" data-testid="chaos-restart-all" onClick={() => run(everyNode("restart"))}>restart all</button>
+        <button type="button" data-testid="chaos-freeze-all" onClick={() => run(everyNode("freeze"))}>
+          freeze all
+        </button>
+        <button type="button" data-testid="chaos-thaw-all" onClick={() => run(everyNode("thaw"))}>
+          thaw all
+        </button>
+        <button type="button" data-testid="chaos-kill-all" onClick={() => run(everyNode("kill"))}>
+          kill all
+        </button>
+        <button type="button" data-testid="chaos-restart-all" onClick={() => run(everyNode("restart"))}>
+          restart all
+        </button>
       </div>
       {error && <p className="error">{error}</p>}
     </div>

@@ -31,13 +31,31 @@ export function CountsTimeline() {
   return (
     <figure ref={ref} className="timeline" data-testid="timeline" data-samples={samples.length}>
       {width > 0 && (
-        <svg width={width} height={SERIES.length * BAND + AXIS} role="img" aria-label="connected peers per protocol over the last minute">
+        <svg
+          width={width}
+          height={SERIES.length * BAND + AXIS}
+          role="img"
+          aria-label="connected peers per protocol over the last minute"
+        >
           {SERIES.map((series, index) => (
-            <Band key={series.key} top={index * BAND} series={series} samples={samples} required={health[series.key].required} connected={health[series.key].connected} x={x} right={LEFT + plot} />
+            <Band
+              key={series.key}
+              top={index * BAND}
+              series={series}
+              samples={samples}
+              required={health[series.key].required}
+              connected={health[series.key].connected}
+              x={x}
+              right={LEFT + plot}
+            />
           ))}
           <g className="axis" transform={`translate(0 ${SERIES.length * BAND + 14})`}>
             {TICKS_S.map((seconds, index) => (
-              <text key={seconds} x={LEFT + plot * (1 - seconds / 60)} textAnchor={index === 0 ? "start" : index === TICKS_S.length - 1 ? "end" : "middle"}>
+              <text
+                key={seconds}
+                x={LEFT + plot * (1 - seconds / 60)}
+                textAnchor={index === 0 ? "start" : index === TICKS_S.length - 1 ? "end" : "middle"}
+              >
                 {seconds === 0 ? "now" : `−${seconds} s`}
               </text>
             ))}
@@ -78,7 +96,12 @@ function Band({ top, series, samples, required, connected, x, right }: BandProps
         </text>
       ))}
       {required > 0 && <line x1={LEFT} x2={right} y1={y(required)} y2={y(required)} className="required" />}
-      <polyline fill="none" stroke={series.colour} strokeWidth={2} points={stepPoints(samples, (sample) => [x(sample.at), y(sample[series.key])])} />
+      <polyline
+        fill="none"
+        stroke={series.colour}
+        strokeWidth={2}
+        points={stepPoints(samples, (sample) => [x(sample.at), y(sample[series.key])])}
+      />
     </g>
   );
 }

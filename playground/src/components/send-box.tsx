@@ -8,7 +8,10 @@ function SentItem({ id, text }: { id: string; text: string }) {
   const item = useSendStatus(id);
   return (
     <li>
-      {text} <span className={`status ${item?.status ?? "queued"}`} data-testid="send-status">{item?.status ?? "queued"}</span>
+      {text}{" "}
+      <span className={`status ${item?.status ?? "queued"}`} data-testid="send-status">
+        {item?.status ?? "queued"}
+      </span>
       {item && item.attempts > 1 && <span className="muted"> · {item.attempts} attempts</span>}
       {item?.lastError && item.status !== "confirmed" && <span className="muted"> · {item.lastError}</span>}
     </li>
@@ -52,10 +55,14 @@ export function SendBox({ contentTopic }: { contentTopic: string }) {
         {canSend ? "sending possible" : "offline: messages wait in the outbox"} · {pending} waiting
         {error && ` · ${error}`}
       </p>
-      <ul className="sent">{sent.map((item) => <SentItem key={item.id} {...item} />)}</ul>
+      <ul className="sent">
+        {sent.map((item) => (
+          <SentItem key={item.id} {...item} />
+        ))}
+      </ul>
       <p className="muted" data-testid="sync">
         receive: {sync.status}
-        {sync.unfilled.length > 0 && ` · ${sync.unfilled.length} gap(s) not filled: ${sync.unfilled[0]!.reason}`}
+        {sync.unfilled.length > 0 && ` · ${sync.unfilled.length} gap(s) not filled: ${sync.unfilled[0]?.reason}`}
       </p>
       <SequenceCounter contentTopic={contentTopic} />
       <ul data-testid="received">

@@ -34,7 +34,10 @@ export function SequenceCounter({ contentTopic }: { contentTopic: string }) {
     if (!running) return;
     const timer = setInterval(() => {
       const text = `seq ${next.current++}`;
-      send(utf8ToBytes(text)).then(({ id }) => void sentIds.current.set(id, text), () => undefined);
+      send(utf8ToBytes(text)).then(
+        ({ id }) => void sentIds.current.set(id, text),
+        () => undefined,
+      );
     }, EVERY_MS);
     return () => clearInterval(timer);
   }, [running, send]);
@@ -42,14 +45,19 @@ export function SequenceCounter({ contentTopic }: { contentTopic: string }) {
   const confirmed = items.filter((item) => item.status === "confirmed" && sentIds.current.has(item.id));
   // A store has had it for a while (long enough for any back-fill) and the receiver still has not.
   const settledBefore = Date.now() - SETTLE_MS;
-  const lost = confirmed.filter((item) => (item.confirmedAt ?? 0) < settledBefore && !received.has(sentIds.current.get(item.id)!)).length;
+  const lost = confirmed.filter((item) => {
+    const text = sentIds.current.get(item.id);
+    return (item.confirmedAt ?? 0) < settledBefore && (text === undefined || !received.has(text));
+  }).length;
   return (
     <p className="sequence" data-testid="sequence">
       <button type="button" onClick={() => setRunning((value) => !value)}>
         {running ? "Stop sequence" : "Run sequence"}
       </button>{" "}
       sent {next.current} · confirmed {confirmed.length} · received {received.size} ·{" "}
-      <strong className={lost === 0 ? "ok" : "bad"} data-testid="sequence-lost">lost: {lost}</strong>
+      <strong className={lost === 0 ? "ok" : "bad"} data-testid="sequence-lost">
+        lost: {lost}
+      </strong>
     </p>
   );
 }

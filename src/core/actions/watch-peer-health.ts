@@ -17,8 +17,17 @@ export function watchPeerHealth(
   manager: StoreSource,
   parameters: WatchPeerHealthParameters<ProtocolHealth> & { protocol: ProtocolName },
 ): Unwatch;
-export function watchPeerHealth(manager: StoreSource, parameters: WatchPeerHealthParameters<HealthState> & { protocol?: undefined }): Unwatch;
-export function watchPeerHealth(manager: StoreSource, parameters: WatchPeerHealthParameters<HealthState | ProtocolHealth>): Unwatch {
+export function watchPeerHealth(
+  manager: StoreSource,
+  parameters: WatchPeerHealthParameters<HealthState> & { protocol?: undefined },
+): Unwatch;
+export function watchPeerHealth(
+  manager: StoreSource,
+  parameters: WatchPeerHealthParameters<HealthState | ProtocolHealth>,
+): Unwatch {
   const { protocol, onChange } = parameters;
-  return manager.store.subscribe((state) => selectPeerHealth(state, protocol), (value, previous) => onChange(value, previous));
+  return manager.store.subscribe(
+    (state) => selectPeerHealth(state, protocol),
+    (value, previous) => onChange(value, previous),
+  );
 }

@@ -33,7 +33,12 @@ export function startPeerCache(runtime: Runtime, pool: DialPool): void {
   if (options === undefined) return;
   const { clock, lifetime } = runtime;
   const storage = options.storage ?? defaultPeerCacheStorage();
-  const limits = (): PeerCacheLimits => ({ maxPeers: options.maxPeers, maxAgeMs: options.maxAgeMs, now: clock.now(), parseMultiaddr: runtime.parseMultiaddr });
+  const limits = (): PeerCacheLimits => ({
+    maxPeers: options.maxPeers,
+    maxAgeMs: options.maxAgeMs,
+    now: clock.now(),
+    parseMultiaddr: runtime.parseMultiaddr,
+  });
   const loaded = loadPeerCache(storage, options.key, limits());
   let remembered = loaded;
   let cancelSave: (() => void) | undefined;
@@ -123,7 +128,12 @@ function servingNow(runtime: Runtime, pool: DialPool): CachedPeer[] {
     if (!isGood(runtime, pool, record)) continue;
     const connection = runtime.libp2p.getConnections(record.peerId).find((candidate) => candidate.status === "open");
     if (connection === undefined) continue;
-    peers.push({ id: record.id, addrs: [cacheableAddress(connection.remoteAddr.toString(), record.id)], lastSeen: now, score: record.score });
+    peers.push({
+      id: record.id,
+      addrs: [cacheableAddress(connection.remoteAddr.toString(), record.id)],
+      lastSeen: now,
+      score: record.score,
+    });
   }
   return peers;
 }

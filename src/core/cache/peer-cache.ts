@@ -44,7 +44,12 @@ export interface PeerCacheLimits {
 export function defaultPeerCacheStorage(): PeerCacheStorage | undefined {
   try {
     const storage = (globalThis as { localStorage?: PeerCacheStorage }).localStorage;
-    if (storage !== undefined && storage !== null && typeof storage.getItem === "function" && typeof storage.setItem === "function") {
+    if (
+      storage !== undefined &&
+      storage !== null &&
+      typeof storage.getItem === "function" &&
+      typeof storage.setItem === "function"
+    ) {
       return storage;
     }
   } catch {
@@ -102,7 +107,11 @@ function validateEntry(entry: unknown, limits: PeerCacheLimits): CachedPeer | un
   // Far in the future or too old: either way not worth a dial.
   if (lastSeen > limits.now + MAX_FUTURE_MS || limits.now - lastSeen > limits.maxAgeMs) return undefined;
   if (typeof score !== "number" || !Number.isFinite(score)) return undefined;
-  if (failures !== undefined && !(Number.isInteger(failures) && (failures as number) >= 0 && (failures as number) < MAX_CACHED_DIAL_FAILURES)) return undefined;
+  if (
+    failures !== undefined &&
+    !(Number.isInteger(failures) && (failures as number) >= 0 && (failures as number) < MAX_CACHED_DIAL_FAILURES)
+  )
+    return undefined;
   if (!Array.isArray(addrs)) return undefined;
   const valid = addrs
     .slice(0, MAX_ADDRS_PER_PEER)
@@ -115,11 +124,7 @@ function validateEntry(entry: unknown, limits: PeerCacheLimits): CachedPeer | un
 }
 
 /** A printable multiaddr of sane length that names this peer and nothing relayed. */
-export function isValidAddress(
-  addr: unknown,
-  id: string,
-  parseMultiaddr?: (address: string) => MultiaddrLike,
-): addr is string {
+export function isValidAddress(addr: unknown, id: string, parseMultiaddr?: (address: string) => MultiaddrLike): addr is string {
   if (typeof addr !== "string" || addr.length > MAX_ADDR_CHARS || !PRINTABLE.test(addr)) return false;
   if (!addr.startsWith("/") || !addr.endsWith(`/p2p/${id}`) || addr.includes("/p2p-circuit")) return false;
   if (addr.indexOf("/p2p/") !== addr.length - `/p2p/${id}`.length) return false;
@@ -137,7 +142,11 @@ export function isValidAddress(
  * oldest entries are left out until the value fits what {@link loadPeerCache} reads back (a
  * value over the bound would be ignored whole on the next start).
  */
-export function savePeerCache(storage: PeerCacheStorage | undefined, key: string, peers: readonly CachedPeer[]): string | undefined {
+export function savePeerCache(
+  storage: PeerCacheStorage | undefined,
+  key: string,
+  peers: readonly CachedPeer[],
+): string | undefined {
   if (storage === undefined) return undefined;
   try {
     const head = `{"v":${PEER_CACHE_VERSION},"peers":[`;

@@ -59,8 +59,20 @@ export function startFilterCanary(runtime: Runtime, pool: DialPool): void {
   const core = filterCore(runtime.node);
   const send = lightPushService(runtime.node)?.send;
   const createEncoder = read(runtime.node, "createEncoder");
-  if (runtime.options.filterCanary === undefined || typeof core?.subscribe !== "function" || typeof send !== "function" || typeof createEncoder !== "function") return;
-  new Canary(runtime, pool, core, (encoder, payload) => (send as Call).call(lightPushService(runtime.node), encoder, { payload }, { autoRetry: false }), createEncoder as Call).start();
+  if (
+    runtime.options.filterCanary === undefined ||
+    typeof core?.subscribe !== "function" ||
+    typeof send !== "function" ||
+    typeof createEncoder !== "function"
+  )
+    return;
+  new Canary(
+    runtime,
+    pool,
+    core,
+    (encoder, payload) => (send as Call).call(lightPushService(runtime.node), encoder, { payload }, { autoRetry: false }),
+    createEncoder as Call,
+  ).start();
 }
 
 class Canary {
@@ -136,7 +148,14 @@ class Canary {
   #topicState(pubsubTopic: string): TopicState {
     let state = this.#topics.get(pubsubTopic);
     if (state === undefined) {
-      state = { canaryTopic: undefined, encoder: undefined, lastRoundAt: 0, lastJudgedKey: "", peerSince: new Map(), suspects: new Set() };
+      state = {
+        canaryTopic: undefined,
+        encoder: undefined,
+        lastRoundAt: 0,
+        lastJudgedKey: "",
+        peerSince: new Map(),
+        suspects: new Set(),
+      };
       this.#topics.set(pubsubTopic, state);
     }
     return state;
@@ -163,7 +182,8 @@ class Canary {
     const judged = this.#due(subscription, state, now);
     if (judged === undefined) return;
     const judgedKey = [...judged].sort().join(",");
-    const pushedSince = (peer: string): boolean => (this.#lastPush.get(key(peer, subscription.pubsubTopic)) ?? 0) >= state.lastRoundAt;
+    const pushedSince = (peer: string): boolean =>
+      (this.#lastPush.get(key(peer, subscription.pubsubTopic)) ?? 0) >= state.lastRoundAt;
     if (state.lastRoundAt > 0 && judged.every(pushedSince)) {
       // Free round: everyone pushed something on this shard since the last one.
       for (const peer of judged) this.#judge(state, peer, true);
@@ -183,9 +203,9 @@ class Canary {
     const { pubsubTopic } = subscription;
     const canaryTopic = state.canaryTopic as string;
     // A peer that refuses the subscription was reported by the protocol observer already.
-    const ready = (await Promise.all(judged.map((peer) => this.#subscribe(pubsubTopic, canaryTopic, peer, subscription.peers.get(peer))))).filter(
-      (peer): peer is string => peer !== undefined,
-    );
+    const ready = (
+      await Promise.all(judged.map((peer) => this.#subscribe(pubsubTopic, canaryTopic, peer, subscription.peers.get(peer))))
+    ).filter((peer): peer is string => peer !== undefined);
     if (this.#runtime.signal.aborted || ready.length === 0) return undefined;
     const probeAt = this.#runtime.clock.now();
     if (!(await this.#pushProbe(state.encoder)) || this.#runtime.signal.aborted) return undefined;

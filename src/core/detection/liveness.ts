@@ -78,7 +78,11 @@ export function startLiveness(runtime: Runtime): void {
       if (signal.aborted) return;
       if (outcome.stalledMs !== undefined) {
         // The app was stalled, not the peers: this round proves nothing; ask again now.
-        runtime.event("stall", undefined, `event loop stalled about ${Math.round(outcome.stalledMs)} ms: liveness round discarded`);
+        runtime.event(
+          "stall",
+          undefined,
+          `event loop stalled about ${Math.round(outcome.stalledMs)} ms: liveness round discarded`,
+        );
         nextInMs = 0;
       } else {
         const quiet = learn(runtime, outcome, unsupported, roundTrips);
@@ -116,7 +120,12 @@ function targets(runtime: Runtime, unsupported: Set<string>, roundTrips: Map<str
 }
 
 /** Keeps the round trips measured; returns whether some peer gave no verdict (it went quiet). */
-function learn(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, unsupported: Set<string>, roundTrips: Map<string, number[]>): boolean {
+function learn(
+  runtime: Runtime,
+  outcome: RoundOutcome<PeerRecord>,
+  unsupported: Set<string>,
+  roundTrips: Map<string, number[]>,
+): boolean {
   let quiet = false;
   for (const { target: record, result } of outcome.results) {
     if (result.kind === "answered") {

@@ -63,7 +63,12 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
   const { clock, stallMs } = run;
   const round = createLifetime(run.lifetime);
   const startedAt = clock.now();
-  const entries: Entry<T>[] = run.pings.map((ping) => ({ ...ping, dueAt: startedAt + ping.timeoutMs, controller: new AbortController(), result: undefined }));
+  const entries: Entry<T>[] = run.pings.map((ping) => ({
+    ...ping,
+    dueAt: startedAt + ping.timeoutMs,
+    controller: new AbortController(),
+    result: undefined,
+  }));
   return new Promise((resolve) => {
     let pending = entries.length;
     let judgeDueAt = startedAt;
@@ -72,7 +77,13 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
       if (over) return;
       over = true;
       round.release();
-      resolve({ stalledMs, results: entries.map(({ target, result }) => ({ target, result: result ?? { kind: "failed", error: new Error("round ended") } })) });
+      resolve({
+        stalledMs,
+        results: entries.map(({ target, result }) => ({
+          target,
+          result: result ?? { kind: "failed", error: new Error("round ended") },
+        })),
+      });
     };
     const overdueBy = (): number | undefined => {
       const late = clock.now() - judgeDueAt;
@@ -94,7 +105,10 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
     const tick = (): void => {
       const now = clock.now();
       const overdue = entries.filter((entry) => entry.result === undefined && entry.dueAt <= now);
-      if (overdue.length === 0) return scheduleTick();
+      if (overdue.length === 0) {
+        scheduleTick();
+        return;
+      }
       // Yield once: an answer already waiting behind this timer is read before any verdict.
       judgeAt(now, () => {
         for (const entry of overdue) {
@@ -127,7 +141,8 @@ function start<T>(run: PingRoundRun<T>, entry: Entry<T>, settle: (entry: Entry<T
   try {
     answer = run.ping(entry.target, entry.controller.signal);
   } catch (error) {
-    return settle(entry, { kind: "failed", error });
+    settle(entry, { kind: "failed", error });
+    return;
   }
   answer.then(
     (measured) => settle(entry, { kind: "answered", rttMs: Number.isFinite(measured) ? measured : run.clock.now() - startedAt }),

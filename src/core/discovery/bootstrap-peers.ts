@@ -31,6 +31,7 @@ export function readBootstrapPeers(list: readonly string[], parseMultiaddr: (add
       ignored.push(`${JSON.stringify(address.slice(0, 80))}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (list.length > MAX_BOOTSTRAP_PEERS) ignored.push(`${list.length - MAX_BOOTSTRAP_PEERS} entries beyond the first ${MAX_BOOTSTRAP_PEERS}`);
+  if (list.length > MAX_BOOTSTRAP_PEERS)
+    ignored.push(`${list.length - MAX_BOOTSTRAP_PEERS} entries beyond the first ${MAX_BOOTSTRAP_PEERS}`);
   return { peers, ignored };
 }

@@ -92,10 +92,20 @@ async function boundedQuery(runtime: Runtime, pool: DialPool, sources: SourceBoo
   await inSlices(runtime, order, (index) => screen.offer(records[index] as Uint8Array));
   const peers = await verified(runtime, screen.choose());
   if (runtime.signal.aborted) return NOTHING;
-  sources.took(source, peers.map(({ identity }) => identity));
+  sources.took(
+    source,
+    peers.map(({ identity }) => identity),
+  );
   keepAsCandidates(pool, source, peers);
   const flooding = records.length > params.numPeers || reply.truncated;
-  report(runtime, pool, sources, source, { asked: params.numPeers, records: records.length, cut: reply.truncated || incomplete, taken: peers.length, flooding }, screen.counts);
+  report(
+    runtime,
+    pool,
+    sources,
+    source,
+    { asked: params.numPeers, records: records.length, cut: reply.truncated || incomplete, taken: peers.length, flooding },
+    screen.counts,
+  );
   return { peerInfos: peers.map(({ enr }) => ({ ENR: enr })), error: null };
 }
 
@@ -131,7 +141,14 @@ interface AnswerSummary {
 }
 
 /** Logs an answer that was not clean, and penalises a flooding source. A clean answer is silent. */
-function report(runtime: Runtime, pool: DialPool, sources: SourceBook, source: string, answer: AnswerSummary, counts: ScreenCounts): void {
+function report(
+  runtime: Runtime,
+  pool: DialPool,
+  sources: SourceBook,
+  source: string,
+  answer: AnswerSummary,
+  counts: ScreenCounts,
+): void {
   const dropped = counts.malformed + counts.duplicates + counts.sharedAddress + counts.overCap;
   if (!answer.flooding && dropped === 0 && !answer.cut) return;
   const detail =
@@ -141,7 +158,15 @@ function report(runtime: Runtime, pool: DialPool, sources: SourceBook, source: s
   if (!answer.flooding) return;
   sources.ban(source);
   runtime.event("discovery", source, `flooding: not asked again for ${FLOOD_BAN_MS / 60_000} min`);
-  recordOutcome(runtime, pool, source, "peerExchange", false, `answered ${answer.records} records for ${answer.asked} asked`, FLOOD_PENALTY);
+  recordOutcome(
+    runtime,
+    pool,
+    source,
+    "peerExchange",
+    false,
+    `answered ${answer.records} records for ${answer.asked} asked`,
+    FLOOD_PENALTY,
+  );
 }
 
 /** Runs `work` on each item, yielding to the event loop every {@link SLICE_MS}, until the manager stops. */

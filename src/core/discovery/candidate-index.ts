@@ -185,7 +185,18 @@ class Index implements CandidateIndex {
     let entry = this.#entries.get(id);
     if (entry === undefined) {
       if (this.#entries.size >= MAX_INDEXED_PEERS) this.#evictOne();
-      entry = { id, peerId: undefined, dialableById: false, address: undefined, protocolMask: 0, tagMask: 0, cached: false, source: undefined, contested: false, lastDialFailureAt: undefined };
+      entry = {
+        id,
+        peerId: undefined,
+        dialableById: false,
+        address: undefined,
+        protocolMask: 0,
+        tagMask: 0,
+        cached: false,
+        source: undefined,
+        contested: false,
+        lastDialFailureAt: undefined,
+      };
       this.#entries.set(id, entry);
     }
     return entry;

@@ -14,10 +14,13 @@ const noop = (): void => {};
 export function after(clock: Clock, lifetime: Lifetime, ms: number, run: () => void): () => void {
   if (lifetime.ended) return noop;
   let unregister = noop;
-  const handle = clock.setTimeout(() => {
-    unregister();
-    run();
-  }, Math.min(MAX_DELAY_MS, Math.max(0, ms)));
+  const handle = clock.setTimeout(
+    () => {
+      unregister();
+      run();
+    },
+    Math.min(MAX_DELAY_MS, Math.max(0, ms)),
+  );
   unregister = lifetime.onEnd(() => clock.clearTimeout(handle));
   return () => {
     unregister();

@@ -26,6 +26,7 @@ import {
  * provider wires it when it owns the node (the core cannot create nodes). Resolving `false` (or
  * throwing) reports the reconnect as failed; anything else as done.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` lets an app pass `async () => { ... }`, which returns Promise<void>.
 export type RecreateNode = () => Promise<boolean | void> | boolean | void;
 
 /** Options of `createPeerManager`: the public {@link PeerManagerOptions} plus the core's seams. */
@@ -113,7 +114,12 @@ const SCHEMA = {
      * 250 ms, 500 ms, then every second. Then up to 30 s so a long outage costs a phone little.
      * Jitter (up to 30 % shorter, never longer) spreads clients.
      */
-    backoff: backoffSection({ fastTiersMs: [0, 250, 500, 1_000], fastPhaseMs: 60_000, slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000], jitter: 0.3 }),
+    backoff: backoffSection({
+      fastTiersMs: [0, 250, 500, 1_000],
+      fastPhaseMs: 60_000,
+      slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000],
+      jitter: 0.3,
+    }),
     /**
      * The requirements are the minimum for `connected`; the redundancy above them (every known
      * healthy service peer up to `extraPeers` more per required protocol) is what makes the next
@@ -125,7 +131,12 @@ const SCHEMA = {
     redundancy: toggle({
       extraPeers: integer(1, 0, 16),
       maxDialsPerRound: integer(2, 1, 64),
-      backoff: backoffSection({ fastTiersMs: [1_000], fastPhaseMs: 60_000, slowTiersMs: [5_000, 15_000, 30_000, 60_000], jitter: 0.3 }),
+      backoff: backoffSection({
+        fastTiersMs: [1_000],
+        fastPhaseMs: 60_000,
+        slowTiersMs: [5_000, 15_000, 30_000, 60_000],
+        jitter: 0.3,
+      }),
     }),
   }),
   peerPolicy: object({

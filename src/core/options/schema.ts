@@ -28,8 +28,10 @@ function check<T>(valid: (value: unknown) => boolean, expected: string, fallback
   };
 }
 
-const isNumberIn = (min: number, max: number, integer: boolean) => (value: unknown): boolean =>
-  typeof value === "number" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+const isNumberIn =
+  (min: number, max: number, integer: boolean) =>
+  (value: unknown): boolean =>
+    typeof value === "number" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
 
 /** Milliseconds a timer can wait: `min`..2³¹−1 (`setTimeout` turns anything longer into 1 ms). */
 export const duration = (fallback: number, min = 0): Field<number> =>
@@ -56,10 +58,15 @@ export const tiers = (fallback: readonly number[]): Field<readonly number[]> => 
   return (value, path, issues) => Object.freeze([...read(value, path, issues)]) as readonly number[];
 };
 
-export const flag = (fallback: boolean): Field<boolean> => check((value) => typeof value === "boolean", "true or false", fallback);
+export const flag = (fallback: boolean): Field<boolean> =>
+  check((value) => typeof value === "boolean", "true or false", fallback);
 
 export const text = (fallback: string, maxLength: number): Field<string> =>
-  check((value) => typeof value === "string" && value.length > 0 && value.length <= maxLength, `a string of 1 to ${maxLength} characters`, fallback);
+  check(
+    (value) => typeof value === "string" && value.length > 0 && value.length <= maxLength,
+    `a string of 1 to ${maxLength} characters`,
+    fallback,
+  );
 
 export const callback = <F extends (...args: never[]) => unknown>(): Field<F | undefined> =>
   check<F | undefined>((value) => typeof value === "function", "a function", undefined);

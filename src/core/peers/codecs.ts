@@ -28,9 +28,9 @@ export const CODEC_TO_PROTOCOL: ReadonlyMap<string, ProtocolName> = new Map<stri
 // no allocation, and two peers with the same protocols share one frozen array, so comparing
 // protocol lists is an identity check.
 
-const PROTOCOL_BIT = Object.fromEntries(
-  PROTOCOL_NAMES.map((name, index) => [name, 1 << index]),
-) as Readonly<Record<ProtocolName, number>>;
+const PROTOCOL_BIT = Object.fromEntries(PROTOCOL_NAMES.map((name, index) => [name, 1 << index])) as Readonly<
+  Record<ProtocolName, number>
+>;
 
 const CODEC_BIT: ReadonlyMap<string, number> = new Map(
   [...CODEC_TO_PROTOCOL].map(([codec, name]) => [codec, PROTOCOL_BIT[name]]),

@@ -23,7 +23,12 @@ export function closeConnections(runtime: Runtime, peerId: PeerIdLike, reason: s
     }
   }
   if (!aborted) {
-    const limit = deadline(runtime.clock, runtime.lifetime, HANG_UP_TIMEOUT_MS, () => new Error(`hang-up timed out after ${HANG_UP_TIMEOUT_MS} ms`));
+    const limit = deadline(
+      runtime.clock,
+      runtime.lifetime,
+      HANG_UP_TIMEOUT_MS,
+      () => new Error(`hang-up timed out after ${HANG_UP_TIMEOUT_MS} ms`),
+    );
     runtime.libp2p
       .hangUp(peerId, { signal: limit.signal })
       .catch(() => {

@@ -210,7 +210,8 @@ export class PeerTable {
 
       const countedMask = connected ? record.protocolMask : 0;
       if (countedMask !== record.countedMask) {
-        adjustCounts((this.#nextCounts ??= { ...this.#counts }), record.countedMask, countedMask);
+        this.#nextCounts ??= { ...this.#counts };
+        adjustCounts(this.#nextCounts, record.countedMask, countedMask);
         record.countedMask = countedMask;
       }
 
@@ -223,7 +224,8 @@ export class PeerTable {
       else if (!this.#retained.has(id)) this.#retained.add(id);
 
       const info = buildPeerInfo(record, connections);
-      if (info.connected !== record.info?.connected || (connected && info.protocols !== record.info?.protocols)) this.#membership++;
+      if (info.connected !== record.info?.connected || (connected && info.protocols !== record.info?.protocols))
+        this.#membership++;
       if (info !== record.info) {
         record.info = info;
         this.#writable()[id] = info;
@@ -246,7 +248,8 @@ export class PeerTable {
 
   /** The `peers` object being built by this commit: a copy of the previous one, made on the first change. */
   #writable(): Record<string, PeerInfo> {
-    return (this.#nextPeers ??= { ...this.#base });
+    this.#nextPeers ??= { ...this.#base };
+    return this.#nextPeers;
   }
 
   /** Forgets everything (after `stop()`). */

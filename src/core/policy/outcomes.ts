@@ -22,7 +22,10 @@ export function recordOutcome(
 ): void {
   const record = runtime.table.get(peerId);
   if (record === undefined || runtime.signal.aborted) return;
-  if (ok) return runtime.table.updateScore(record, scoreAfterSuccess(record.score));
+  if (ok) {
+    runtime.table.updateScore(record, scoreAfterSuccess(record.score));
+    return;
+  }
   const failure = { protocol, reason: reason ?? "unspecified", at: runtime.clock.now() };
   const score = runtime.facts.online ? scoreAfterFailure(record.score, penalty) : record.score;
   runtime.table.updateScore(record, score, failure);

@@ -114,9 +114,13 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
     });
     inFlight.add(candidate.id);
     try {
-      return succeeded(candidate, (await runtime.libp2p.dial(candidate.target, { signal: limit.signal })) as Partial<ConnectionLike> | undefined);
+      return succeeded(
+        candidate,
+        (await runtime.libp2p.dial(candidate.target, { signal: limit.signal })) as Partial<ConnectionLike> | undefined,
+      );
     } catch (error) {
-      if (!abandoned && !runtime.signal.aborted) failed(candidate, limit.ended ? errorMessage(limit.signal.reason) : errorMessage(error));
+      if (!abandoned && !runtime.signal.aborted)
+        failed(candidate, limit.ended ? errorMessage(limit.signal.reason) : errorMessage(error));
       return false;
     } finally {
       inFlight.delete(candidate.id);
@@ -131,20 +135,29 @@ export function createDialPool(runtime: Runtime, index: CandidateIndex, blocks: 
     // A peer being dialed (a slow dial in the background) is no candidate for another run.
     candidates: async () => (await orderedCandidates(runtime, index, blocks)).filter((candidate) => !inFlight.has(candidate.id)),
     onDialFailed: (listener) => void failureListeners.push(listener),
-    async run(candidates, run) {
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < candidates.length && !run.lifetime.ended && run.enough?.() !== true && inFlight.size < MAX_DIALS_IN_FLIGHT) {
-          const candidate = candidates[next++] as DialCandidate;
-          if (inFlight.has(candidate.id)) continue;
-          run.started?.(candidate);
-          const dial = dialOne(candidate, run.lifetime).then((connected) => run.finished?.(candidate, connected));
-          await slowAfter(runtime, dial);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(run.concurrency, candidates.length) }, worker));
-    },
+    run: (candidates, run) => runDials(runtime, candidates, run, inFlight, dialOne),
   };
+}
+
+/** Workers take the candidates in order, skipping any being dialed, until the run is enough or ends. */
+async function runDials(
+  runtime: Runtime,
+  candidates: readonly DialCandidate[],
+  run: DialRun,
+  inFlight: ReadonlySet<string>,
+  dialOne: (candidate: DialCandidate, owner: Lifetime) => Promise<boolean>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < candidates.length && !run.lifetime.ended && run.enough?.() !== true && inFlight.size < MAX_DIALS_IN_FLIGHT) {
+      const candidate = candidates[next++] as DialCandidate;
+      if (inFlight.has(candidate.id)) continue;
+      run.started?.(candidate);
+      const dial = dialOne(candidate, run.lifetime).then((connected) => run.finished?.(candidate, connected));
+      await slowAfter(runtime, dial);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(run.concurrency, candidates.length) }, worker));
 }
 
 /** Resolves when `dial` settles, {@link SLOW_DIAL_MS} has passed or the manager stops, whichever is first. */

@@ -105,7 +105,8 @@ const stay = (state: RecoveryMachineState): RecoveryTransition => ({ state, effe
  */
 export function transition(state: RecoveryMachineState, input: RecoveryInput, facts: RecoveryFacts): RecoveryTransition {
   if (input.type === "tick-done") return tickDone(state, input.nextTopUpInMs, facts);
-  if (state.phase === "gave-up") return input.type === "resume" ? stay({ ...INITIAL_RECOVERY, ticking: state.ticking }) : stay(state);
+  if (state.phase === "gave-up")
+    return input.type === "resume" ? stay({ ...INITIAL_RECOVERY, ticking: state.ticking }) : stay(state);
   if (input.type === "check") return check(state, input.urgent === true, input.resetBackoff === true, facts);
   if (input.type === "timer") return onTimer(state, facts);
   return stay(state);
@@ -216,7 +217,10 @@ function keepRedundancy({ state, effects }: RecoveryTransition, facts: RecoveryF
   if (state.ticking) return { state: state.topUp ? { ...state, phase: "topping-up" } : state, effects };
   if (facts.now < facts.startupUntil) {
     if (state.phase === "topping-up") return { state, effects };
-    return { state: { ...state, phase: "topping-up" }, effects: [...effects, { type: "set-timer", delayMs: facts.startupUntil - facts.now }] };
+    return {
+      state: { ...state, phase: "topping-up" },
+      effects: [...effects, { type: "set-timer", delayMs: facts.startupUntil - facts.now }],
+    };
   }
   return { state: { ...state, phase: "topping-up", ticking: true, topUp: true }, effects: [...effects, CLEAR, START_TOP_UP] };
 }

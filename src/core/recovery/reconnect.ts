@@ -30,7 +30,10 @@ export function createReconnect(runtime: Runtime, pool: DialPool): (options?: un
       const parsed = readReconnectOptions(options, "options", issues);
       if (issues.length > 0) return refused(runtime, failure("INVALID_ARGUMENT", issues.join("; ")));
       if (runtime.signal.aborted) return refused(runtime, failure("STOPPED", "the peer manager is stopped"));
-      running ??= reconnect(runtime, pool, { hard: parsed.hard, timeoutMs: parsed.timeoutMs ?? runtime.options.reconnectTimeoutMs }).finally(() => {
+      running ??= reconnect(runtime, pool, {
+        hard: parsed.hard,
+        timeoutMs: parsed.timeoutMs ?? runtime.options.reconnectTimeoutMs,
+      }).finally(() => {
         running = undefined;
       });
       return running;
@@ -53,7 +56,8 @@ function refused(runtime: Runtime, error: WakuPeersFailure): Promise<ReconnectRe
 async function reconnect(runtime: Runtime, pool: DialPool, run: ReconnectRun): Promise<ReconnectResult> {
   runtime.bus.emit("resume", undefined);
   if (run.hard) {
-    for (const id of pool.blocks.unblockAll("surplus-bootstrap")) runtime.event("peer:parked", id, "released by a hard reconnect");
+    for (const id of pool.blocks.unblockAll("surplus-bootstrap"))
+      runtime.event("peer:parked", id, "released by a hard reconnect");
     pool.index.clearDialFailures();
   }
   runtime.facts.manualReconnect = true;
@@ -105,7 +109,11 @@ function dialUntilMet(runtime: Runtime, pool: DialPool, run: ReconnectRun): Prom
       resolve(result);
     };
     dials.onEnd(() => finish(false));
-    if (!metAtStart) stopWatching = runtime.store.subscribe((state) => state.health.overall === "healthy", (met) => met && finish(true));
+    if (!metAtStart)
+      stopWatching = runtime.store.subscribe(
+        (state) => state.health.overall === "healthy",
+        (met) => met && finish(true),
+      );
     cancelTimer = after(runtime.clock, runtime.lifetime, run.timeoutMs, () => {
       finish(false, failure(progress.total === 0 ? "NO_PEERS" : "TIMEOUT", `requirements not met within ${run.timeoutMs} ms`));
     });
@@ -184,9 +192,20 @@ async function recreate(runtime: Runtime, result: ReconnectResult): Promise<Reco
     const outcome = await recreateNode();
     const durationMs = result.durationMs + (runtime.clock.now() - startedAt);
     const status = runtime.store.getState().status;
-    if (outcome === false) return { ...result, recreated: true, status, durationMs, error: failure("RECREATE_FAILED", "recreateNode reported failure") };
+    if (outcome === false)
+      return {
+        ...result,
+        recreated: true,
+        status,
+        durationMs,
+        error: failure("RECREATE_FAILED", "recreateNode reported failure"),
+      };
     return { ok: true, status, durationMs, dialed: result.dialed, recreated: true };
   } catch (error) {
-    return { ...result, recreated: true, error: failure("RECREATE_FAILED", `recreating the node failed: ${errorMessage(error)}`) };
+    return {
+      ...result,
+      recreated: true,
+      error: failure("RECREATE_FAILED", `recreating the node failed: ${errorMessage(error)}`),
+    };
   }
 }

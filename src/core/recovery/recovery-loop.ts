@@ -55,22 +55,24 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
         cancelTimer = after(clock, lifetime, effect.delayMs, () => send({ type: "timer" }));
         return;
       case "clear-timer":
-        return cancelTimer();
+        cancelTimer();
+        return;
       case "start-tick":
-        return runTick();
+        runTick();
+        return;
       case "start-top-up":
-        return runTopUp();
+        runTopUp();
+        return;
       case "abort-tick":
-        return tick?.end();
+        tick?.end();
+        return;
       case "report":
         if (effect.patch.inProgress !== undefined) runtime.facts.autoRecovering = effect.patch.inProgress;
-        return runtime.updateRecovery(effect.patch);
-      case "give-up": {
-        const message = `gave up after ${options.giveUpAfterMs ?? 0} ms below the requirements`;
-        runtime.fail("GAVE_UP", message);
-        runtime.event("recovery", undefined, message);
-        return runtime.gaveUp();
-      }
+        runtime.updateRecovery(effect.patch);
+        return;
+      case "give-up":
+        giveUp(runtime, options.giveUpAfterMs ?? 0);
+        return;
     }
   };
 
@@ -93,7 +95,9 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
   const runTick = (): void =>
     inTick(async (dials) => {
       const candidates = await pool.candidates();
-      const due = candidates.filter((candidate) => !candidate.connected && !isStillClosing(runtime, candidate.id)).slice(0, options.maxDialsPerTick);
+      const due = candidates
+        .filter((candidate) => !candidate.connected && !isStillClosing(runtime, candidate.id))
+        .slice(0, options.maxDialsPerTick);
       const enough = () => runtime.requirementsMet() && (topUp === undefined || topUp.targetMet());
       await pool.run(due, { concurrency: runtime.options.dialConcurrency, lifetime: dials, enough });
       return undefined;
@@ -105,11 +109,24 @@ export function startRecovery(runtime: Runtime, pool: DialPool): void {
   if (topUp !== undefined) checkOnAnyDisconnect(runtime, () => send({ type: "check" }));
 }
 
+function giveUp(runtime: Runtime, afterMs: number): void {
+  const message = `gave up after ${afterMs} ms below the requirements`;
+  runtime.fail("GAVE_UP", message);
+  runtime.event("recovery", undefined, message);
+  runtime.gaveUp();
+}
+
 /** The commits, the hints and `resume`, as the machine's inputs. */
 function feedInputs(runtime: Runtime, send: (input: RecoveryInput) => void, phase: () => RecoveryMachineState["phase"]): void {
   runtime.bus.on("committed", ({ previous, next }) => {
     // What the machine looks at did not change (a new round trip, a tag): its answer would not either.
-    if (next.health === previous.health && next.status === previous.status && next.online === previous.online && next.recovery.manual === previous.recovery.manual) return;
+    if (
+      next.health === previous.health &&
+      next.status === previous.status &&
+      next.online === previous.online &&
+      next.recovery.manual === previous.recovery.manual
+    )
+      return;
     // The requirements are met again anyway (the SDK recovered on its own): retry as usual from now on.
     if (phase() === "gave-up" && next.health.overall === "healthy") send({ type: "resume" });
     send({ type: "check", urgent: previous.status === "connected" && next.status !== "connected" });

@@ -63,7 +63,12 @@ export interface RedialSchedule {
  * @example
  * let schedule = afterRedial(undefined, Date.now(), policy, Math.random); // due again in about a second
  */
-export function afterRedial(schedule: RedialSchedule | undefined, now: number, policy: BackoffPolicy, random: () => number): RedialSchedule {
+export function afterRedial(
+  schedule: RedialSchedule | undefined,
+  now: number,
+  policy: BackoffPolicy,
+  random: () => number,
+): RedialSchedule {
   const missingSince = schedule?.missingSince ?? now;
   const attempts = schedule?.attempts ?? 0;
   const slowAttempts = schedule?.slowAttempts ?? 0;

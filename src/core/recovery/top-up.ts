@@ -56,7 +56,8 @@ export function createTopUp(runtime: Runtime, pool: DialPool, options: ParsedRed
       const dueAt = (candidate: DialCandidate): number => firstDueAt(schedules, candidate, options, now);
       const room = Math.min(options.maxDialsPerRound, peersShort(runtime.store.getState().health, target));
       const due = wanted.filter((candidate) => dueAt(candidate) <= now).slice(0, room);
-      for (const candidate of due) schedules.set(candidate.id, afterRedial(schedules.get(candidate.id), now, options.backoff, runtime.random));
+      for (const candidate of due)
+        schedules.set(candidate.id, afterRedial(schedules.get(candidate.id), now, options.backoff, runtime.random));
       await pool.run(due, { concurrency: room, lifetime, enough: targetMet });
       return nextDueInMs(runtime, wanted.map(dueAt), closing, options);
     },
@@ -64,17 +65,27 @@ export function createTopUp(runtime: Runtime, pool: DialPool, options: ParsedRed
 }
 
 /** Forgets the schedules of peers no longer candidates, and of peers connected long enough to count as back for good. */
-function forgetSettled(runtime: Runtime, schedules: Map<string, RedialSchedule>, candidates: readonly DialCandidate[], now: number): void {
+function forgetSettled(
+  runtime: Runtime,
+  schedules: Map<string, RedialSchedule>,
+  candidates: readonly DialCandidate[],
+  now: number,
+): void {
   const known = new Map(candidates.map((candidate) => [candidate.id, candidate]));
   for (const id of schedules.keys()) {
     const candidate = known.get(id);
     const since = runtime.table.get(id)?.info?.connectedSince;
-    if (candidate === undefined || (candidate.connected && since !== undefined && now - since >= STABLE_CONNECTION_MS)) schedules.delete(id);
+    if (candidate === undefined || (candidate.connected && since !== undefined && now - since >= STABLE_CONNECTION_MS))
+      schedules.delete(id);
   }
 }
 
 /** The candidates worth a top-up dial, and whether some were skipped because their old connection is still closing. */
-function wantedCandidates(runtime: Runtime, candidates: readonly DialCandidate[], target: Readonly<Requirements>): { wanted: DialCandidate[]; closing: boolean } {
+function wantedCandidates(
+  runtime: Runtime,
+  candidates: readonly DialCandidate[],
+  target: Readonly<Requirements>,
+): { wanted: DialCandidate[]; closing: boolean } {
   const missing = missingProtocols(runtime.store.getState().health, target);
   let bootstrapRoom = runtime.options.peerPolicy.maxBootstrapServicePeers - connectedBootstrapServicePeers(runtime);
   let closing = false;
@@ -82,7 +93,7 @@ function wantedCandidates(runtime: Runtime, candidates: readonly DialCandidate[]
   for (const candidate of candidates) {
     if (candidate.connected) continue;
     const record = runtime.table.get(candidate.id);
-    if (record !== undefined && record.protocolsKnown && (record.protocolMask & missing) === 0) continue;
+    if (record?.protocolsKnown && (record.protocolMask & missing) === 0) continue;
     if (isStillClosing(runtime, candidate.id)) {
       closing = true;
       continue;
@@ -103,7 +114,12 @@ function connectedBootstrapServicePeers(runtime: Runtime): number {
  * When a wanted peer is due: its own schedule, or — the first time the top-up sees it missing — one
  * fast tier after its last failed dial (the outage's last tick just tried it), else now.
  */
-function firstDueAt(schedules: Map<string, RedialSchedule>, candidate: DialCandidate, options: ParsedRedundancy, now: number): number {
+function firstDueAt(
+  schedules: Map<string, RedialSchedule>,
+  candidate: DialCandidate,
+  options: ParsedRedundancy,
+  now: number,
+): number {
   const scheduled = schedules.get(candidate.id)?.dueAt;
   if (scheduled !== undefined) return scheduled;
   return candidate.lastDialFailureAt === undefined ? now : candidate.lastDialFailureAt + (options.backoff.fastTiersMs[0] ?? 0);

@@ -23,7 +23,11 @@ export function closeFailedUpgrades(libp2p: unknown): boolean {
   if (guarded.has(upgrader)) return true;
   const original = upgrader.upgradeOutbound as (this: unknown, ...args: unknown[]) => Promise<unknown>;
   try {
-    upgrader.upgradeOutbound = async function upgradeOutbound(this: unknown, maConn: unknown, ...rest: unknown[]): Promise<unknown> {
+    upgrader.upgradeOutbound = async function upgradeOutbound(
+      this: unknown,
+      maConn: unknown,
+      ...rest: unknown[]
+    ): Promise<unknown> {
       try {
         return await original.call(this, maConn, ...rest);
       } catch (error) {

@@ -64,28 +64,47 @@ export function observeProtocols(runtime: Runtime, pool: DialPool): ProtocolCapa
       observeCoreResult(result, args[peerArg], what, report);
       return result;
     };
-  const lightPush = wrapMethod(lightPushService(node), "send", (original) =>
-    async function (this: unknown, ...args: unknown[]) {
-      const result = await original.apply(this, args);
-      observeLightPush(result, report);
-      return result;
-    }, lifetime);
+  const lightPush = wrapMethod(
+    lightPushService(node),
+    "send",
+    (original) =>
+      async function (this: unknown, ...args: unknown[]) {
+        const result = await original.apply(this, args);
+        observeLightPush(result, report);
+        return result;
+      },
+    lifetime,
+  );
   const filterPing = wrapMethod(core, "ping", filterResult(0, "filter ping"), lifetime);
   wrapMethod(core, "subscribe", filterResult(1, "filter subscribe"), lifetime);
-  const filterPushes = wrapMethod(core, "handleIncomingMessage", (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const [pubsubTopic, message, peerId] = args;
-      if (!signal.aborted && typeof pubsubTopic === "string" && peerId !== undefined) {
-        const contentTopic = read(message, "contentTopic");
-        runtime.bus.emit("filterPush", { peerId: String(peerId), pubsubTopic, contentTopic: typeof contentTopic === "string" ? contentTopic : undefined });
-      }
-      return original.apply(this, args);
-    }, lifetime);
-  const store = wrapMethod(storeCore(node), "queryPerPage", (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const pages = original.apply(this, args) as AsyncGenerator<unknown, unknown, unknown>;
-      return isAsyncIterable(pages) ? observeStorePages(pages, args[2], report) : pages;
-    }, lifetime);
+  const filterPushes = wrapMethod(
+    core,
+    "handleIncomingMessage",
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const [pubsubTopic, message, peerId] = args;
+        if (!signal.aborted && typeof pubsubTopic === "string" && peerId !== undefined) {
+          const contentTopic = read(message, "contentTopic");
+          runtime.bus.emit("filterPush", {
+            peerId: String(peerId),
+            pubsubTopic,
+            contentTopic: typeof contentTopic === "string" ? contentTopic : undefined,
+          });
+        }
+        return original.apply(this, args);
+      },
+    lifetime,
+  );
+  const store = wrapMethod(
+    storeCore(node),
+    "queryPerPage",
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const pages = original.apply(this, args) as AsyncGenerator<unknown, unknown, unknown>;
+        return isAsyncIterable(pages) ? observeStorePages(pages, args[2], report) : pages;
+      },
+    lifetime,
+  );
   return { lightPush, filterPing, filterPushes, store };
 }
 
@@ -96,7 +115,8 @@ function observeLightPush(result: unknown, report: Report): void {
   if (!Array.isArray(failures)) return;
   for (const failure of failures) {
     const error = read(failure, "error");
-    if (typeof error === "string" && PEER_LIGHT_PUSH_ERRORS.has(error)) report(read(failure, "peerId"), "lightPush", false, `light push: ${error}`);
+    if (typeof error === "string" && PEER_LIGHT_PUSH_ERRORS.has(error))
+      report(read(failure, "peerId"), "lightPush", false, `light push: ${error}`);
   }
 }
 
@@ -104,7 +124,8 @@ function observeCoreResult(result: unknown, peerId: unknown, what: string, repor
   const failure = read(result, "failure");
   if (typeof failure === "object" && failure !== null) {
     const error = read(failure, "error");
-    if (typeof error === "string" && PEER_FILTER_ERRORS.has(error)) report(read(failure, "peerId") ?? peerId, "filter", false, `${what}: ${error}`);
+    if (typeof error === "string" && PEER_FILTER_ERRORS.has(error))
+      report(read(failure, "peerId") ?? peerId, "filter", false, `${what}: ${error}`);
   } else if (read(result, "success") !== undefined && read(result, "success") !== null) {
     report(peerId, "filter", true);
   }
@@ -127,5 +148,9 @@ async function* observeStorePages(
 }
 
 function isAsyncIterable(value: unknown): value is AsyncGenerator<unknown, unknown, unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
+  );
 }

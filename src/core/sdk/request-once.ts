@@ -47,14 +47,27 @@ const PREFIX_BYTES = 10;
  * @example
  * const { payload, truncated } = await requestOnce(libp2p.getConnections(peerId), codec, frame, { maxBytes: 1 << 20, timeoutMs: 10_000, clock, lifetime });
  */
-export async function requestOnce(connections: readonly ConnectionLike[], protocol: string, frame: Uint8Array, limits: RequestLimits): Promise<Reply> {
-  const connection = connections.find((candidate) => candidate.status === "open" && typeof (candidate as Partial<StreamingConnection>).newStream === "function");
+export async function requestOnce(
+  connections: readonly ConnectionLike[],
+  protocol: string,
+  frame: Uint8Array,
+  limits: RequestLimits,
+): Promise<Reply> {
+  const connection = connections.find(
+    (candidate) => candidate.status === "open" && typeof (candidate as Partial<StreamingConnection>).newStream === "function",
+  );
   if (connection === undefined) throw new Error("not connected");
-  const limit = deadline(limits.clock, limits.lifetime, limits.timeoutMs, () => new Error(`no reply within ${limits.timeoutMs} ms`));
+  const limit = deadline(
+    limits.clock,
+    limits.lifetime,
+    limits.timeoutMs,
+    () => new Error(`no reply within ${limits.timeoutMs} ms`),
+  );
   let stream: StreamLike | undefined;
   // Ended (a deadline, a cut reply, the owner stopped): the stream is reset. Released (drained): left as it is.
   limit.onEnd(() => {
-    if (limit.signal.aborted) stream?.abort(limit.signal.reason instanceof Error ? limit.signal.reason : new Error("request abandoned"));
+    if (limit.signal.aborted)
+      stream?.abort(limit.signal.reason instanceof Error ? limit.signal.reason : new Error("request abandoned"));
   });
   try {
     stream = await (connection as unknown as StreamingConnection).newStream(protocol, { signal: limit.signal });

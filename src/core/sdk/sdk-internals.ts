@@ -105,7 +105,12 @@ export function filterSubscriptions(node: unknown): SubscriptionView[] | undefin
  * then, unless someone wrapped it after us (their wrapper calls ours, which by then only passes
  * through). Returns whether the method was found and wrapped.
  */
-export function wrapMethod(target: Methods | undefined, key: string, wrap: (original: AnyFunction) => AnyFunction, lifetime: Lifetime): boolean {
+export function wrapMethod(
+  target: Methods | undefined,
+  key: string,
+  wrap: (original: AnyFunction) => AnyFunction,
+  lifetime: Lifetime,
+): boolean {
   const original = target?.[key];
   if (target === undefined || typeof original !== "function" || lifetime.ended) return false;
   const replacement = wrap(original as AnyFunction);

@@ -40,7 +40,8 @@ export class EventLog {
     // Two native copies (oldest part, then the wrapped part) instead of an element-by-element loop:
     // this runs once per commit.
     const slots = this.#slots as PeerEvent[];
-    const events = this.#size < this.#capacity ? slots.slice(0, this.#size) : slots.slice(this.#next).concat(slots.slice(0, this.#next));
+    const events =
+      this.#size < this.#capacity ? slots.slice(0, this.#size) : slots.slice(this.#next).concat(slots.slice(0, this.#next));
     this.#snapshot = Object.freeze(events);
     this.#dirty = false;
     return this.#snapshot;

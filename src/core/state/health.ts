@@ -29,11 +29,7 @@ export const NO_PEERS: PeerCounts = Object.freeze({
  * @example
  * computeHealth({ ...NO_PEERS, lightPush: 2, filter: 1, store: 1, servicePeers: 2 }, DEFAULT_REQUIREMENTS).overall; // "degraded"
  */
-export function computeHealth(
-  counts: PeerCounts,
-  requirements: Readonly<Requirements>,
-  previous?: HealthState,
-): HealthState {
+export function computeHealth(counts: PeerCounts, requirements: Readonly<Requirements>, previous?: HealthState): HealthState {
   let changed = previous === undefined;
   let allOk = true;
   const next = {} as Record<ProtocolName, ProtocolHealth>;

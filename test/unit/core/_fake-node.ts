@@ -162,7 +162,7 @@ export class FakeLibp2p implements Libp2pLike {
       throw Object.assign(new Error(`dial to ${id} denied by the connection gater`), { name: "DialDeniedError" });
     }
     const script = this.#dialScripts.get(id);
-    const outcome = script === undefined ? "fail" : (script.outcomes.length > 1 ? script.outcomes.shift() : script.outcomes[0]);
+    const outcome = script === undefined ? "fail" : script.outcomes.length > 1 ? script.outcomes.shift() : script.outcomes[0];
     const signal = options?.signal;
     await settleAfter(outcome === "hang" ? undefined : (script?.delayMs ?? 0), signal);
     if (outcome !== "ok") throw new Error(`dial to ${id} failed`);
@@ -198,7 +198,14 @@ export class FakeLibp2p implements Libp2pLike {
 
   connect(
     id: string,
-    options: { codecs: readonly string[]; tags: readonly PeerTag[]; address?: string; rttMs?: number; openedAt?: number; identify?: boolean },
+    options: {
+      codecs: readonly string[];
+      tags: readonly PeerTag[];
+      address?: string;
+      rttMs?: number;
+      openedAt?: number;
+      identify?: boolean;
+    },
   ): FakeConnection {
     const peer = this.know(id, [], options.tags);
     const connection: FakeConnection = {

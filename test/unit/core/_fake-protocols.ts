@@ -62,9 +62,16 @@ export function addFakeProtocols(fake: FakeNode) {
 
   const node = fake.node as typeof fake.node & Record<string, unknown>;
   const sdk = {
-    createEncoder: ({ contentTopic }: { contentTopic: string; ephemeral?: boolean }) => ({ contentTopic, pubsubTopic: pubsubTopicOf(contentTopic) }),
+    createEncoder: ({ contentTopic }: { contentTopic: string; ephemeral?: boolean }) => ({
+      contentTopic,
+      pubsubTopic: pubsubTopicOf(contentTopic),
+    }),
     lightPush: {
-      async send(encoder: { contentTopic: string; pubsubTopic: string }, _message: unknown, _options?: unknown): Promise<LightPushResult> {
+      async send(
+        encoder: { contentTopic: string; pubsubTopic: string },
+        _message: unknown,
+        _options?: unknown,
+      ): Promise<LightPushResult> {
         const result: LightPushResult = { successes: [], failures: [] };
         for (const peer of state.lightPushPeers) {
           const error = state.rejectLightPush.get(peer);
@@ -115,7 +122,10 @@ export function addFakeProtocols(fake: FakeNode) {
     /** The app subscribes: the SDK's subscription for that shard gets these peers, subscribed to the topic. */
     subscribe(contentTopic: string, peers: string[]) {
       const pubsubTopic = pubsubTopicOf(contentTopic);
-      const subscription = subscriptions.get(pubsubTopic) ?? { peers: new Map<string, { toString(): string }>(), contentTopics: [] as string[] };
+      const subscription = subscriptions.get(pubsubTopic) ?? {
+        peers: new Map<string, { toString(): string }>(),
+        contentTopics: [] as string[],
+      };
       subscription.contentTopics.push(contentTopic);
       for (const peer of peers) {
         subscription.peers.set(peer, id(peer));

@@ -13,14 +13,24 @@ import {
 import type { PeerIdLike } from "../../../src/core/index.js";
 import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
-const harness = managerHarness({ prepare: (options) => ({ environment: manualEnvironment(), recovery: false, peerCache: false, filterCanary: false, ...options }) });
+const harness = managerHarness({
+  prepare: (options) => ({
+    environment: manualEnvironment(),
+    recovery: false,
+    peerCache: false,
+    filterCanary: false,
+    ...options,
+  }),
+});
 
 describe("framework-agnostic actions", () => {
   it("getConnectionStatus / watchConnectionStatus: one frozen result per status, a call per change only", async () => {
     const fake = createFakeNode();
     const manager = await harness.start(fake, { liveness: false });
     const seen: string[] = [];
-    const unwatch = watchConnectionStatus(manager, { onChange: (result, previous) => seen.push(`${previous.status}→${result.status}`) });
+    const unwatch = watchConnectionStatus(manager, {
+      onChange: (result, previous) => seen.push(`${previous.status}→${result.status}`),
+    });
     expect(getConnectionStatus(manager)).toMatchObject({ status: "connecting", isConnecting: true, isConnected: false });
     fake.connectPeer("A", { protocols: [...FULL] });
     fake.connectPeer("B", { protocols: [...FULL] });
@@ -102,7 +112,10 @@ describe("round trips", () => {
     const peers = manager.store.getState().peers;
     expect(peers.A?.rttMs).toBe(7);
     const updates: unknown[] = [];
-    manager.store.subscribe((state) => state.peers, (next) => updates.push(next));
+    manager.store.subscribe(
+      (state) => state.peers,
+      (next) => updates.push(next),
+    );
     await vi.advanceTimersByTimeAsync(7_000); // the swings: smoothed, they stay within max(5 ms, 10 %)
     expect(updates).toEqual([]);
     expect(manager.store.getState().peers).toBe(peers);

@@ -10,7 +10,9 @@ const top = () => 0;
 
 describe("backoffDelay", () => {
   it("climbs the fast tiers (immediate, 250 ms, 500 ms, then every second) during the first minute", () => {
-    expect([0, 1, 2, 3, 4, 50].map((attempt) => backoffDelay(noJitter, attempt, 1_000, 0, top))).toEqual([0, 250, 500, 1_000, 1_000, 1_000]);
+    expect([0, 1, 2, 3, 4, 50].map((attempt) => backoffDelay(noJitter, attempt, 1_000, 0, top))).toEqual([
+      0, 250, 500, 1_000, 1_000, 1_000,
+    ]);
     expect(backoffDelay(noJitter, 60, 59_999, 0, top)).toBe(1_000);
   });
 

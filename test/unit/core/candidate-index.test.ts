@@ -4,7 +4,14 @@ import { manualEnvironment } from "../../../src/core/index.js";
 import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
 
 const harness = managerHarness({
-  prepare: (options) => ({ environment: manualEnvironment(), random: inOrder, liveness: false, peerCache: false, filterCanary: false, ...options }),
+  prepare: (options) => ({
+    environment: manualEnvironment(),
+    random: inOrder,
+    liveness: false,
+    peerCache: false,
+    filterCanary: false,
+    ...options,
+  }),
 });
 
 describe("dial candidates", () => {

@@ -34,12 +34,17 @@ describe("closeFailedUpgrades", () => {
   it("rethrows the upgrade's error when the connection cannot be aborted", async () => {
     const { libp2p, upgrader } = fakeLibp2p(() => Promise.reject(new Error("denied")));
     closeFailedUpgrades(libp2p);
-    const throwing = { abort: () => { throw new Error("already closed"); } };
+    const throwing = {
+      abort: () => {
+        throw new Error("already closed");
+      },
+    };
     await expect(upgrader.upgradeOutbound(throwing, {})).rejects.toThrow("denied");
     await expect(upgrader.upgradeOutbound({}, {})).rejects.toThrow("denied");
   });
 
   it("is off for a node of another shape", () => {
-    for (const libp2p of [undefined, {}, { components: {} }, { components: { upgrader: {} } }]) expect(closeFailedUpgrades(libp2p)).toBe(false);
+    for (const libp2p of [undefined, {}, { components: {} }, { components: { upgrader: {} } }])
+      expect(closeFailedUpgrades(libp2p)).toBe(false);
   });
 });

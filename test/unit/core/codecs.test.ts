@@ -28,7 +28,11 @@ describe("protocol codecs", () => {
   });
 
   it("read the SDK's discovery tags", () => {
-    const tags = new Map([[Tags.BOOTSTRAP, { value: 50 }], [Tags.PEER_CACHE, { value: 50 }], ["keep-alive", { value: 1 }]]);
+    const tags = new Map([
+      [Tags.BOOTSTRAP, { value: 50 }],
+      [Tags.PEER_CACHE, { value: 50 }],
+      ["keep-alive", { value: 1 }],
+    ]);
     expect(tagNamesFromMask(tagMaskFromPeerTags(tags))).toEqual(["bootstrap", "peer-cache"]);
     expect(tagNamesFromMask(tagMaskFromPeerTags(new Map([[Tags.PEER_EXCHANGE, {}]])))).toEqual(["peer-exchange"]);
   });

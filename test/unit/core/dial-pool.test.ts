@@ -5,7 +5,14 @@ import { SLOW_DIAL_MS } from "../../../src/core/recovery/dial-pool.js";
 import { createFakeNode, FULL, inOrder, managerHarness } from "../_harness.js";
 
 const harness = managerHarness({
-  prepare: (options) => ({ environment: manualEnvironment(), random: inOrder, liveness: false, peerCache: false, filterCanary: false, ...options }),
+  prepare: (options) => ({
+    environment: manualEnvironment(),
+    random: inOrder,
+    liveness: false,
+    peerCache: false,
+    filterCanary: false,
+    ...options,
+  }),
 });
 
 describe("the dial pool", () => {
@@ -15,7 +22,10 @@ describe("the dial pool", () => {
     fake.knowPeer("GOOD", { protocols: [...FULL] });
     fake.scriptDial("TARPIT", "hang");
     fake.scriptDial("GOOD", "ok");
-    const manager = await harness.start(fake, { dialConcurrency: 1, recovery: { maxDialsPerTick: 1, startupDelayMs: 0, dialTimeoutMs: 5_000, backoff: { jitter: 0 } } });
+    const manager = await harness.start(fake, {
+      dialConcurrency: 1,
+      recovery: { maxDialsPerTick: 1, startupDelayMs: 0, dialTimeoutMs: 5_000, backoff: { jitter: 0 } },
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(fake.dials).toEqual(["TARPIT"]);
     await vi.advanceTimersByTimeAsync(SLOW_DIAL_MS + 1_000);
@@ -23,9 +33,9 @@ describe("the dial pool", () => {
     expect(fake.dials).toEqual(["TARPIT", "GOOD"]);
     expect(manager.store.getState().peers.GOOD?.connected).toBe(true);
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(manager.store.getState().events.find((event) => event.type === "peer:dial-failed" && event.peerId === "TARPIT")?.detail).toBe(
-      "dial timed out after 5000 ms",
-    );
+    expect(
+      manager.store.getState().events.find((event) => event.type === "peer:dial-failed" && event.peerId === "TARPIT")?.detail,
+    ).toBe("dial timed out after 5000 ms");
   });
 
   it("counts a dial that reaches another peer than the one dialed as a failure, and says so", async () => {

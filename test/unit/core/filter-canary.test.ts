@@ -38,7 +38,10 @@ describe("filter canary (shipped defaults: looks every 5 s, judges peers subscri
     expect([...(sdk.filterSubscriptions.get("B")?.get(pubsubTopicOf(APP_TOPIC)) ?? [])]).toContain(canaryTopic);
     await vi.advanceTimersByTimeAsync(3_000);
     let state = manager.store.getState();
-    expect(state.peers.B).toMatchObject({ score: 70, lastFailure: { protocol: "filter", reason: "filter: no push within 3000 ms of a canary probe" } });
+    expect(state.peers.B).toMatchObject({
+      score: 70,
+      lastFailure: { protocol: "filter", reason: "filter: no push within 3000 ms of a canary probe" },
+    });
     expect(state.peers.A?.score).toBe(100);
 
     // A suspect is checked again at the next look (5 s after this round ended), not 30 s later.
@@ -94,7 +97,9 @@ describe("filter canary (shipped defaults: looks every 5 s, judges peers subscri
     const manager = await start(fake);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(probes(sdk.state.sent)).toEqual([]);
-    expect(manager.store.getState().events.filter((event) => event.detail?.startsWith("filter canary unavailable"))).toHaveLength(1);
+    expect(manager.store.getState().events.filter((event) => event.detail?.startsWith("filter canary unavailable"))).toHaveLength(
+      1,
+    );
   });
 
   it("does nothing while offline, when the app holds no subscription, or when turned off", async () => {

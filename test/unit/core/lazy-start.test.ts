@@ -17,7 +17,12 @@ describe("a manager created before its acting parts have loaded", () => {
     fake.scriptDial("B", "ok");
     const gater = fake.libp2p.components.connectionGater;
     const denyBefore = gater.denyDialPeer;
-    const manager = core.createPeerManager(fake.node, { environment: core.manualEnvironment(), recovery: false, liveness: false, peerCache: false });
+    const manager = core.createPeerManager(fake.node, {
+      environment: core.manualEnvironment(),
+      recovery: false,
+      liveness: false,
+      peerCache: false,
+    });
     expect(manager.store.getState().status).toBe("connecting"); // committed at once: the state needs no lazy part
     expect(gater.denyDialPeer).toBe(denyBefore); // the dial gate comes with the acting parts
     manager.reportFailure("A", "store", "slow");

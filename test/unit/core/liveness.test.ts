@@ -50,7 +50,9 @@ beforeEach(() => {
   environment = manualEnvironment();
 });
 
-const harness = managerHarness({ prepare: (options) => ({ environment, recovery: false, peerCache: false, filterCanary: false, ...options }) });
+const harness = managerHarness({
+  prepare: (options) => ({ environment, recovery: false, peerCache: false, filterCanary: false, ...options }),
+});
 const start = harness.start;
 
 function threePeers(): FakeNode {
@@ -81,7 +83,10 @@ describe("liveness pings", () => {
     expect(state.peers.B?.connected).toBe(false);
     expect(state.health.lightPush.connected).toBe(2);
     expect(state.peers.B?.score).toBe(80);
-    expect(state.peers.B?.lastFailure).toMatchObject({ protocol: "ping", reason: `no ping answer within ${LIVENESS.minTimeoutMs} ms` });
+    expect(state.peers.B?.lastFailure).toMatchObject({
+      protocol: "ping",
+      reason: `no ping answer within ${LIVENESS.minTimeoutMs} ms`,
+    });
     expect(state.events.some((event) => event.type === "peer:liveness-failed" && event.peerId === "B")).toBe(true);
     expect(state.peers.A?.connected).toBe(true);
   });

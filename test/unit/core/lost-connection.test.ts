@@ -110,6 +110,9 @@ describe("the lost-connection signal", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(kept).toEqual(["lost"]);
     await settle();
-    expect(manager.store.getState().lastError).toEqual({ code: "LISTENER_FAILED", message: "lost-connection listener failed: boom" });
+    expect(manager.store.getState().lastError).toEqual({
+      code: "LISTENER_FAILED",
+      message: "lost-connection listener failed: boom",
+    });
   });
 });

@@ -60,7 +60,10 @@ describe("misuse of the options is refused at once, with every issue listed", ()
     [{ dialConcurrency: 1e6 }, "dialConcurrency must be an integer from 1 to 64, got 1000000"],
     [{ recovery: { maxDialsPerTick: 1e6 } }, "recovery.maxDialsPerTick must be an integer from 1 to 64, got 1000000"],
     [{ peerCache: { maxPeers: 1e6 } }, "peerCache.maxPeers must be an integer from 1 to 200, got 1000000"],
-    [{ recovery: { backoff: { fastTiersMs: Array.from({ length: 33 }, () => 1) } } }, "recovery.backoff.fastTiersMs must be a list of 1 to 32 durations"],
+    [
+      { recovery: { backoff: { fastTiersMs: Array.from({ length: 33 }, () => 1) } } },
+      "recovery.backoff.fastTiersMs must be a list of 1 to 32 durations",
+    ],
   ])("a size beyond its bound: %j", (options, issue) => {
     expect(refused(options).issues[0]).toContain(issue);
   });
@@ -74,7 +77,9 @@ describe("misuse of the options is refused at once, with every issue listed", ()
   });
 
   it("own __proto__ and constructor keys, as options parsed from JSON have them", () => {
-    const fromJson = JSON.parse('{ "__proto__": { "maxEvents": -1 }, "liveness": { "constructor": 5 } }') as CreatePeerManagerOptions;
+    const fromJson = JSON.parse(
+      '{ "__proto__": { "maxEvents": -1 }, "liveness": { "constructor": 5 } }',
+    ) as CreatePeerManagerOptions;
     expect(Object.keys(fromJson)).toContain("__proto__");
     expect(refused(fromJson).issues).toEqual([
       "__proto__ is not allowed as an option key",
@@ -123,7 +128,10 @@ describe("bootstrap lists", () => {
   });
 
   it("with only valid entries report nothing", async () => {
-    const manager = await harness.start(createFakeNode(), { bootstrapPeers: [BOOT], parseMultiaddr: (address) => ({ toString: () => address }) });
+    const manager = await harness.start(createFakeNode(), {
+      bootstrapPeers: [BOOT],
+      parseMultiaddr: (address) => ({ toString: () => address }),
+    });
     expect(manager.store.getState().lastError).toBeUndefined();
   });
 });

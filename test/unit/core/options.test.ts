@@ -71,11 +71,28 @@ describe("manager options", () => {
 describe("detection, recovery and policy options", () => {
   it("ship defaults that meet the issue's goals", () => {
     const resolved = parseOptions({ peerCache: { storage: { getItem: () => null, setItem: () => {} } } });
-    expect(resolved.liveness).toEqual({ intervalMs: 500, timeoutMs: 5_000, minTimeoutMs: 800, rttPercentile: 0.9, rttFactor: 3, stallMs: 250 });
+    expect(resolved.liveness).toEqual({
+      intervalMs: 500,
+      timeoutMs: 5_000,
+      minTimeoutMs: 800,
+      rttPercentile: 0.9,
+      rttFactor: 3,
+      stallMs: 250,
+    });
     // A frozen loopback peer (round trips of a few ms: the floor applies) is out within interval + floor < 1.5 s.
     expect(resolved.liveness!.intervalMs + resolved.liveness!.minTimeoutMs).toBeLessThan(1_500);
-    expect(resolved.recovery).toMatchObject({ maxDialsPerTick: 4, dialTimeoutMs: 5_000, startupDelayMs: 2_000, giveUpAfterMs: undefined });
-    expect(resolved.recovery!.backoff).toEqual({ fastTiersMs: [0, 250, 500, 1_000], fastPhaseMs: 60_000, slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000], jitter: 0.3 });
+    expect(resolved.recovery).toMatchObject({
+      maxDialsPerTick: 4,
+      dialTimeoutMs: 5_000,
+      startupDelayMs: 2_000,
+      giveUpAfterMs: undefined,
+    });
+    expect(resolved.recovery!.backoff).toEqual({
+      fastTiersMs: [0, 250, 500, 1_000],
+      fastPhaseMs: 60_000,
+      slowTiersMs: [2_000, 5_000, 10_000, 20_000, 30_000],
+      jitter: 0.3,
+    });
     // A restarted spare is re-dialed within about a second for the first minute it is missing.
     expect(resolved.recovery!.redundancy).toEqual({
       extraPeers: 1,
@@ -90,7 +107,12 @@ describe("detection, recovery and policy options", () => {
 
   it("turn features off with false", () => {
     const resolved = parseOptions({ liveness: false, recovery: false, peerCache: false, filterCanary: false });
-    expect([resolved.liveness, resolved.recovery, resolved.peerCache, resolved.filterCanary]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([resolved.liveness, resolved.recovery, resolved.peerCache, resolved.filterCanary]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(parseOptions({ recovery: { redundancy: false } }).recovery?.redundancy).toBeUndefined();
   });
 

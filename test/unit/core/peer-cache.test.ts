@@ -29,20 +29,42 @@ const NOW = 1_800_000_000_000;
 const addr = (id: string, port = 60_000) => `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${id}`;
 const limits = { maxPeers: 20, maxAgeMs: 7 * 24 * 3_600_000, now: NOW, parseMultiaddr };
 
-const entry = (id: string, patch: Partial<CachedPeer> = {}): CachedPeer => ({ id, addrs: [addr(id)], lastSeen: NOW - 1_000, score: 100, ...patch });
+const entry = (id: string, patch: Partial<CachedPeer> = {}): CachedPeer => ({
+  id,
+  addrs: [addr(id)],
+  lastSeen: NOW - 1_000,
+  score: 100,
+  ...patch,
+});
 const stored = (peers: unknown[], v: unknown = 1) => JSON.stringify({ v, peers });
 
 describe("peer cache format", () => {
   it("round-trips valid entries, newest first, bounded", () => {
     const storage = memoryStorage();
-    expect(savePeerCache(storage, DEFAULT_PEER_CACHE_KEY, [entry(P1, { lastSeen: NOW - 5_000 }), entry(P2, { lastSeen: NOW - 1 }), entry(ED)])).toBeUndefined();
+    expect(
+      savePeerCache(storage, DEFAULT_PEER_CACHE_KEY, [
+        entry(P1, { lastSeen: NOW - 5_000 }),
+        entry(P2, { lastSeen: NOW - 1 }),
+        entry(ED),
+      ]),
+    ).toBeUndefined();
     expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => peer.id)).toEqual([P2, ED, P1]);
     expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, { ...limits, maxPeers: 2 })).toHaveLength(2);
   });
 
   it("recognises real peer ids and refuses look-alikes", () => {
     for (const id of [ED, P1, P2]) expect(isValidPeerId(id)).toBe(true);
-    for (const id of ["", "16Uiu2HA", `${P1}x`, P1.slice(0, -1), P1.replace("m", "0"), `Qm${"l".repeat(44)}`, 42, null, { toString: () => P1 }]) {
+    for (const id of [
+      "",
+      "16Uiu2HA",
+      `${P1}x`,
+      P1.slice(0, -1),
+      P1.replace("m", "0"),
+      `Qm${"l".repeat(44)}`,
+      42,
+      null,
+      { toString: () => P1 },
+    ]) {
       expect(isValidPeerId(id)).toBe(false);
     }
   });
@@ -66,7 +88,18 @@ describe("peer cache format", () => {
   });
 
   it("ignores anything that is not a v1 cache, whole, without throwing", () => {
-    for (const raw of ["", "{", "null", "[]", "42", '"text"', stored([entry(P1)], 2), stored([entry(P1)], "1"), JSON.stringify({ v: 1, peers: {} }), "x".repeat(100_000)]) {
+    for (const raw of [
+      "",
+      "{",
+      "null",
+      "[]",
+      "42",
+      '"text"',
+      stored([entry(P1)], 2),
+      stored([entry(P1)], "1"),
+      JSON.stringify({ v: 1, peers: {} }),
+      "x".repeat(100_000),
+    ]) {
       expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits), raw.slice(0, 20)).toEqual([]);
     }
     const throwing: PeerCacheStorage = {
@@ -100,7 +133,7 @@ describe("peer cache format", () => {
       entry(P2),
       { ...entry(P2), lastSeen: NOW - 10 }, // a duplicate id keeps the first
       { ...entry(P3), score: 250, addrs: [addr(P3), `/bad/p2p/${P3}`, addr(P3, 1), addr(P3, 2), addr(P3, 3), addr(P3, 4)] },
-    ]).replace('"peers":[', '"peers":[{"__proto__":{"polluted":true},"id":"' + P1 + '"},');
+    ]).replace('"peers":[', `"peers":[{"__proto__":{"polluted":true},"id":"${P1}"},`);
     const peers = loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits);
     expect(peers.map((peer) => peer.id)).toEqual([P2, P3]);
     expect(peers[1]).toMatchObject({ score: 100, addrs: [addr(P3), addr(P3, 1), addr(P3, 2)] });
@@ -120,7 +153,12 @@ describe("peer cache format", () => {
   });
 
   it("keeps a failure count below the bound and drops a forged one", () => {
-    const raw = stored([entry(P1, { failures: 1 }), entry(P2, { failures: MAX_CACHED_DIAL_FAILURES }), { ...entry(P3), failures: -1 }, { ...entry(ED), failures: "0" }]);
+    const raw = stored([
+      entry(P1, { failures: 1 }),
+      entry(P2, { failures: MAX_CACHED_DIAL_FAILURES }),
+      { ...entry(P3), failures: -1 },
+      { ...entry(ED), failures: "0" },
+    ]);
     expect(loadPeerCache(memoryStorage(raw), DEFAULT_PEER_CACHE_KEY, limits)).toEqual([entry(P1, { failures: 1 })]);
   });
 
@@ -222,7 +260,10 @@ describe("peer cache in the manager", () => {
     };
     const manager = await start(fake, storage);
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(manager.store.getState().lastError).toEqual({ code: "STORAGE_FAILED", message: "peer cache not saved: QuotaExceededError" });
+    expect(manager.store.getState().lastError).toEqual({
+      code: "STORAGE_FAILED",
+      message: "peer cache not saved: QuotaExceededError",
+    });
   });
 
   it("forgets a replaced peer at once", async () => {
@@ -276,7 +317,9 @@ describe("peer cache in the manager", () => {
     await vi.advanceTimersByTimeAsync(2_000);
     expect(fake.dials).toContain(P1);
     manager.stop();
-    expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => [peer.id, peer.failures])).toEqual([[P1, undefined]]);
+    expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => [peer.id, peer.failures])).toEqual([
+      [P1, undefined],
+    ]);
   });
 
   it("forgets at once, and logs, a cached address that answers as another peer", async () => {
@@ -290,7 +333,11 @@ describe("peer cache in the manager", () => {
     await settle();
     const state = manager.store.getState();
     expect(state.peers[P1]).toBeUndefined();
-    expect(state.events.some((event) => event.type === "peer:dial-failed" && event.peerId === P1 && event.detail?.includes(`answered as ${P3}`))).toBe(true);
+    expect(
+      state.events.some(
+        (event) => event.type === "peer:dial-failed" && event.peerId === P1 && event.detail?.includes(`answered as ${P3}`),
+      ),
+    ).toBe(true);
     expect(loadPeerCache(storage, DEFAULT_PEER_CACHE_KEY, limits).map((peer) => peer.id)).toEqual([P2]);
   });
 

@@ -15,15 +15,18 @@ import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harne
 
 const harness = managerHarness({
   fakeTimers: false,
-  prepare: (options) => ({ environment: manualEnvironment(), random: inOrder, liveness: false, peerCache: false, filterCanary: false, recovery: false, ...options }),
+  prepare: (options) => ({
+    environment: manualEnvironment(),
+    random: inOrder,
+    liveness: false,
+    peerCache: false,
+    filterCanary: false,
+    recovery: false,
+    ...options,
+  }),
 });
 
 // --- records and answers, built the way nwaku and the fleet build them -------------------------
-
-interface Identity {
-  record: Uint8Array;
-  peerId: string;
-}
 
 const keys: Uint8Array[] = [];
 /** A validly signed ENR of the n-th identity (keys are made once per test file: signing is the slow part). */
@@ -71,12 +74,26 @@ describe("the peer-exchange wire format", () => {
     const cut = payload.subarray(0, payload.length - 60 - 40); // into the third record
     expect(answerRecords(cut, 100)).toMatchObject({ records: records.slice(0, 2), incomplete: true });
     expect(answerRecords(payload, 1)).toMatchObject({ records: records.slice(0, 1), incomplete: true });
-    expect(answerRecords(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 100)).toMatchObject({ records: [], incomplete: true });
+    expect(answerRecords(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 100)).toMatchObject({
+      records: [],
+      incomplete: true,
+    });
   });
 
   it("reads an RLP list of byte strings, and nothing else", () => {
-    expect(decodeRlpByteStrings(Uint8Array.of(0xc4, 0x01, 0x82, 0xaa, 0xbb))!.map((item) => [...item])).toEqual([[1], [0xaa, 0xbb]]);
-    for (const bad of [[], [0x01], [0xc2, 0x01], [0xc2, 0x01, 0x02, 0x03], [0xc2, 0xc1, 0x01], [0xb8, 0x01, 0x00], [0xc1, 0x82, 0x01]]) {
+    expect(decodeRlpByteStrings(Uint8Array.of(0xc4, 0x01, 0x82, 0xaa, 0xbb))!.map((item) => [...item])).toEqual([
+      [1],
+      [0xaa, 0xbb],
+    ]);
+    for (const bad of [
+      [],
+      [0x01],
+      [0xc2, 0x01],
+      [0xc2, 0x01, 0x02, 0x03],
+      [0xc2, 0xc1, 0x01],
+      [0xb8, 0x01, 0x00],
+      [0xc1, 0x82, 0x01],
+    ]) {
       expect(decodeRlpByteStrings(Uint8Array.from(bad))).toBeUndefined();
     }
   });
@@ -92,7 +109,17 @@ describe("screening records", () => {
   it("drops malformed records and repeated identities, keeps one record per address, uncontested addresses first", () => {
     const screen = new RecordScreen(10, new Set());
     const sybils = [record(10, 2001), record(11, 2001), record(12, 2001)];
-    const offered = [sybils[0]!, record(0, 1001), sybils[1]!, record(0, 1001), Uint8Array.of(0xff, 0xff), record(1, 1002).slice(0, 40), sybils[2]!, record(1, 1002), new Uint8Array(400)];
+    const offered = [
+      sybils[0]!,
+      record(0, 1001),
+      sybils[1]!,
+      record(0, 1001),
+      Uint8Array.of(0xff, 0xff),
+      record(1, 1002).slice(0, 40),
+      sybils[2]!,
+      record(1, 1002),
+      new Uint8Array(400),
+    ];
     for (const bytes of offered) screen.offer(bytes);
     const chosen = screen.choose();
     expect(chosen.map(({ record: bytes, contested }) => [bytes, contested])).toEqual([
@@ -129,7 +156,12 @@ function installFakePeerExchange(fake: FakeNode) {
   const protocol = { query: sdkQuery };
   const discovery = { peerExchange: protocol, [Symbol.toStringTag]: "@waku/peer-exchange" };
   (fake.libp2p.components as Record<string, unknown>).components = { "peer-discovery-0": discovery };
-  return { protocol, sdkQuery, query: (peerId: string, numPeers = 60) => (protocol.query as (params: unknown) => Promise<QueryResult>)({ numPeers, peerId: { toString: () => peerId } }) };
+  return {
+    protocol,
+    sdkQuery,
+    query: (peerId: string, numPeers = 60) =>
+      (protocol.query as (params: unknown) => Promise<QueryResult>)({ numPeers, peerId: { toString: () => peerId } }),
+  };
 }
 
 interface QueryResult {
@@ -148,9 +180,12 @@ function connectSource(fake: FakeNode, id: string, frame: Uint8Array): { streams
       return {
         sink: async (source: Iterable<Uint8Array>) => void stream.written.push(...source),
         source: (async function* () {
-          for (let offset = 0; offset < frame.length && stream.aborted === undefined; offset += 1024) yield frame.subarray(offset, offset + 1024);
+          for (let offset = 0; offset < frame.length && stream.aborted === undefined; offset += 1024)
+            yield frame.subarray(offset, offset + 1024);
         })(),
-        abort: (error: Error) => void (stream.aborted = error),
+        abort: (error: Error) => {
+          stream.aborted = error;
+        },
       };
     },
   });

@@ -11,7 +11,16 @@ import { createFakeNode, FAKE_CODECS, FULL, managerHarness, settle } from "../_h
 const FULL_MASK = protocolMaskFromCodecs([FAKE_CODECS.lightPush, FAKE_CODECS.filter, FAKE_CODECS.store]);
 
 function candidate(id: string, patch: Partial<DialCandidate> = {}): DialCandidate {
-  return { id, target: { toString: () => id }, connected: false, bootstrap: false, cached: false, score: 100, lastDialFailureAt: undefined, ...patch };
+  return {
+    id,
+    target: { toString: () => id },
+    connected: false,
+    bootstrap: false,
+    cached: false,
+    score: 100,
+    lastDialFailureAt: undefined,
+    ...patch,
+  };
 }
 
 const options = (patch: Partial<OrderOptions> = {}): OrderOptions => ({
@@ -51,8 +60,15 @@ describe("orderDialCandidates", () => {
     const seen = new Set<string>();
     for (let seed = 0; seed < 40; seed++) {
       let state = seed + 1;
-      const random = () => ((state = (state * 16807) % 2147483647) / 2147483647);
-      seen.add(orderDialCandidates(list, options({ random })).map((entry) => entry.id).join(""));
+      const random = () => {
+        state = (state * 16807) % 2147483647;
+        return state / 2147483647;
+      };
+      seen.add(
+        orderDialCandidates(list, options({ random }))
+          .map((entry) => entry.id)
+          .join(""),
+      );
     }
     expect(seen.size).toBeGreaterThan(5);
 
@@ -80,7 +96,11 @@ describe("planBootstrapLimit", () => {
   const requirements = { lightPush: 2, filter: 2, store: 1, peerExchange: 0 };
 
   it("keeps the longest-connected bootstrap peer once the others meet the requirements", () => {
-    const plan = planBootstrapLimit([peer("b2", true, 5), peer("b1", true, 1), peer("x", false, 2), peer("y", false, 3)], requirements, 1);
+    const plan = planBootstrapLimit(
+      [peer("b2", true, 5), peer("b1", true, 1), peer("x", false, 2), peer("y", false, 3)],
+      requirements,
+      1,
+    );
     expect(plan).toEqual({ othersSuffice: true, surplus: ["b2"] });
   });
 
@@ -119,7 +139,13 @@ describe("dial gate", () => {
 
 describe("the bootstrap rule in the manager", () => {
   const harness = managerHarness({
-    prepare: (options) => ({ environment: manualEnvironment(), liveness: false, peerCache: false, random: () => 0.999999, ...options }),
+    prepare: (options) => ({
+      environment: manualEnvironment(),
+      liveness: false,
+      peerCache: false,
+      random: () => 0.999999,
+      ...options,
+    }),
   });
   const start = harness.start;
 
@@ -147,7 +173,11 @@ describe("the bootstrap rule in the manager", () => {
     fake.disconnectPeer("px1");
     await settle();
     state = manager.store.getState();
-    expect(state.events.some((event) => event.type === "peer:parked" && event.peerId === "boot2" && event.detail?.startsWith("released"))).toBe(true);
+    expect(
+      state.events.some(
+        (event) => event.type === "peer:parked" && event.peerId === "boot2" && event.detail?.startsWith("released"),
+      ),
+    ).toBe(true);
     expect(state.status).toBe("connected"); // boot1 + px2 still meet the requirements
     // …and recovery dials it once the requirements are not met.
     fake.disconnectPeer("px2");

@@ -15,7 +15,13 @@ function start(fake = createFakeNode(), options: CreatePeerManagerOptions = {}) 
 describe("reading the node at attach", () => {
   it("sees peers that connected before the manager existed", async () => {
     const fake = createFakeNode();
-    fake.connectPeer("A", { protocols: [...FULL], tags: ["bootstrap"], rttMs: 42, openedAt: 1_000, address: "/ip4/10.0.0.1/tcp/8000/ws" });
+    fake.connectPeer("A", {
+      protocols: [...FULL],
+      tags: ["bootstrap"],
+      rttMs: 42,
+      openedAt: 1_000,
+      address: "/ip4/10.0.0.1/tcp/8000/ws",
+    });
     fake.connectPeer("B", { protocols: ["lightPush", "filter"] });
     const { state } = start(fake);
     await settle();
@@ -45,7 +51,10 @@ describe("following peer events", () => {
   it("walks connecting → degraded → connected as service peers arrive", async () => {
     const { fake, state } = start();
     const seen: string[] = [];
-    manager!.store.subscribe((s) => s.status, (status) => seen.push(status));
+    manager!.store.subscribe(
+      (s) => s.status,
+      (status) => seen.push(status),
+    );
     fake.connectPeer("A", { protocols: [...FULL] });
     await settle();
     fake.connectPeer("B", { protocols: ["lightPush", "filter"] });
@@ -86,7 +95,9 @@ describe("following peer events", () => {
     expect(state().health.filter.connected).toBe(1);
     fake.disconnectPeer("A");
     await settle();
-    expect((await fake.libp2p.peerStore.get({ toString: () => "A" })).protocols).toContain("/vac/waku/filter-subscribe/2.0.0-beta1");
+    expect((await fake.libp2p.peerStore.get({ toString: () => "A" })).protocols).toContain(
+      "/vac/waku/filter-subscribe/2.0.0-beta1",
+    );
     expect(state().health.filter.connected).toBe(0);
     expect(state().peers.A?.connected).toBe(false);
   });
@@ -207,7 +218,10 @@ describe("store updates", () => {
   it("let non-React code watch a slice", async () => {
     const { fake, manager } = start();
     const overall: string[] = [];
-    manager.store.subscribe((s) => s.health.overall, (value) => overall.push(value));
+    manager.store.subscribe(
+      (s) => s.health.overall,
+      (value) => overall.push(value),
+    );
     fake.connectPeer("A", { protocols: ["store"] });
     await settle();
     expect(overall).toEqual(["degraded"]);
@@ -297,7 +311,11 @@ describe("the environment's online hint", () => {
     env.set(true);
     await settle();
     expect(state().status).toBe("reconnecting");
-    expect(state().events.filter((e) => e.type === "hint").map((e) => e.detail)).toEqual(["offline", "online"]);
+    expect(
+      state()
+        .events.filter((e) => e.type === "hint")
+        .map((e) => e.detail),
+    ).toEqual(["offline", "online"]);
   });
 
   it("is unsubscribed on stop", () => {

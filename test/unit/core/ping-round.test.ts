@@ -68,13 +68,16 @@ function startRound(targets: Record<string, number>) {
   return { time, lifetime, pings, outcome: () => outcome };
 }
 
-const kinds = (outcome: RoundOutcome<string> | undefined) => Object.fromEntries((outcome?.results ?? []).map(({ target, result }) => [target, result.kind]));
+const kinds = (outcome: RoundOutcome<string> | undefined) =>
+  Object.fromEntries((outcome?.results ?? []).map(({ target, result }) => [target, result.kind]));
 
 describe("a ping round", () => {
   it("ends when every ping settled: answers, fast failures, and misses after their own timeout", async () => {
     const round = startRound({ A: 400, B: 400, C: 1_000 });
     round.pings.answers.get("A")!.resolve(7);
-    round.pings.answers.get("B")!.reject(Object.assign(new Error("too many streams"), { name: "TooManyOutboundProtocolStreamsError" }));
+    round.pings.answers
+      .get("B")!
+      .reject(Object.assign(new Error("too many streams"), { name: "TooManyOutboundProtocolStreamsError" }));
     for (let at = 0; at < 1_000; at += 100) {
       round.time.advance(100);
       await flush();
@@ -111,7 +114,10 @@ describe("a ping round", () => {
 
   it("also discards answers read while a judging timer was overdue (their round trips include the stall)", async () => {
     const round = startRound({ A: 5_000 });
-    round.time.clock.now = ((now) => () => now() + 3_000)(round.time.clock.now); // the loop was blocked 3 s…
+    round.time.clock.now = (
+      (now) => () =>
+        now() + 3_000
+    )(round.time.clock.now); // the loop was blocked 3 s…
     round.pings.answers.get("A")!.resolve(3_001); // …and the answer is read before any timer ran
     await flush();
     expect(round.outcome()?.stalledMs).toBeGreaterThan(2_000);

@@ -11,7 +11,14 @@ beforeEach(() => {
 });
 
 const harness = managerHarness({
-  prepare: (options) => ({ environment, liveness: false, peerCache: false, filterCanary: false, random: () => 0.999999, ...options }),
+  prepare: (options) => ({
+    environment,
+    liveness: false,
+    peerCache: false,
+    filterCanary: false,
+    random: () => 0.999999,
+    ...options,
+  }),
 });
 const start = harness.start;
 
@@ -35,7 +42,10 @@ describe("protocol failures observed on the SDK", () => {
     // The app gets the SDK's result untouched.
     expect(result.failures).toEqual([{ error: "Remote peer rejected", peerId: expect.anything() }]);
     await settle();
-    expect(manager.store.getState().peers.B).toMatchObject({ score: 80, lastFailure: { protocol: "lightPush", reason: "light push: Remote peer rejected" } });
+    expect(manager.store.getState().peers.B).toMatchObject({
+      score: 80,
+      lastFailure: { protocol: "lightPush", reason: "light push: Remote peer rejected" },
+    });
     expect(manager.store.getState().peers.A?.score).toBe(100);
 
     await sdk.node.lightPush.send(encoder, { payload: new Uint8Array([2]) });
@@ -67,7 +77,9 @@ describe("protocol failures observed on the SDK", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     state = manager.store.getState();
     expect(state.peers.B?.score).toBe(70);
-    expect(state.events.some((event) => event.type === "peer:parked" && event.peerId === "B" && event.detail === "quarantine over")).toBe(true);
+    expect(
+      state.events.some((event) => event.type === "peer:parked" && event.peerId === "B" && event.detail === "quarantine over"),
+    ).toBe(true);
     fake.scriptDial("B", "ok");
     await expect(fake.libp2p.dial({ toString: () => "B" })).resolves.toBeDefined();
   });
@@ -110,7 +122,10 @@ describe("protocol failures observed on the SDK", () => {
     for await (const page of sdk.node.store.protocol.queryPerPage({}, {}, { toString: () => "D" })) pages.push(page);
     await settle();
     const peers = manager.store.getState().peers;
-    expect(peers.A).toMatchObject({ score: 80, lastFailure: { protocol: "filter", reason: "filter ping: Remote peer rejected" } });
+    expect(peers.A).toMatchObject({
+      score: 80,
+      lastFailure: { protocol: "filter", reason: "filter ping: Remote peer rejected" },
+    });
     expect(peers.B).toMatchObject({ score: 80, lastFailure: { protocol: "store" } });
     expect(peers.C?.score).toBe(100);
     expect(peers.D?.score).toBe(100);
@@ -139,7 +154,10 @@ describe("protocol failures observed on the SDK", () => {
     manager.reportSuccess("A", "store");
     manager.reportFailure("nobody", "filter");
     await settle();
-    expect(manager.store.getState().peers.A).toMatchObject({ score: 65, lastFailure: { protocol: "store", reason: "unspecified" } });
+    expect(manager.store.getState().peers.A).toMatchObject({
+      score: 65,
+      lastFailure: { protocol: "store", reason: "unspecified" },
+    });
     expect(manager.store.getState().peers.nobody).toBeUndefined();
   });
 
@@ -163,7 +181,7 @@ describe("protocol failures observed on the SDK", () => {
       push: sdk.node.filter.protocol.handleIncomingMessage,
       query: sdk.node.store.protocol.queryPerPage,
     }).toEqual(originals);
-    expect(Object.prototype.hasOwnProperty.call(sdk.node.lightPush, "send")).toBe(true);
+    expect(Object.hasOwn(sdk.node.lightPush, "send")).toBe(true);
   });
 
   it("leaves a wrapper someone installed after it alone", async () => {

@@ -171,9 +171,7 @@ describe("reconnect()", () => {
     const result = manager.reconnect({ timeoutMs: 100 });
     await vi.advanceTimersByTimeAsync(100);
     await expect(result).resolves.toMatchObject({ ok: false });
-    expect(manager.store.getState().events.map((event) => event.detail)).toContain(
-      "cannot list known peers: datastore closed",
-    );
+    expect(manager.store.getState().events.map((event) => event.detail)).toContain("cannot list known peers: datastore closed");
   });
 
   it("resolves ok: false for an invalid timeout instead of throwing", async () => {
@@ -206,7 +204,10 @@ describe("reconnect()", () => {
     await vi.advanceTimersByTimeAsync(10);
     manager.stop();
     await expect(result).resolves.toMatchObject({ ok: false, status: "disconnected" });
-    await expect(manager.reconnect()).resolves.toMatchObject({ ok: false, error: { code: "STOPPED", message: "the peer manager is stopped" } });
+    await expect(manager.reconnect()).resolves.toMatchObject({
+      ok: false,
+      error: { code: "STOPPED", message: "the peer manager is stopped" },
+    });
   });
 
   it("records the failed dial on a known peer", async () => {
@@ -307,7 +308,10 @@ describe("reconnect({ hard: true })", () => {
       status: "connecting",
       durationMs: 10,
       dialed: 0,
-      error: { code: "NO_PEERS", message: "requirements not met within 10 ms; no recreateNode option: the node was not recreated" },
+      error: {
+        code: "NO_PEERS",
+        message: "requirements not met within 10 ms; no recreateNode option: the node was not recreated",
+      },
     });
   });
 });

@@ -106,7 +106,12 @@ describe("automatic recovery", () => {
     // Non-bootstrap peers in (injected) order; D met the 2/2/1 requirements, E the 3/3/2 target.
     expect(fake.dials).toEqual(["A", "C", "D", "E"]);
     expect(manager.store.getState().status).toBe("connected");
-    expect(manager.store.getState().events.filter((event) => event.type === "peer:dial-failed").map((event) => event.peerId)).toEqual(["A", "C"]);
+    expect(
+      manager.store
+        .getState()
+        .events.filter((event) => event.type === "peer:dial-failed")
+        .map((event) => event.peerId),
+    ).toEqual(["A", "C"]);
   });
 
   it("without redundancy, the tick stops once the requirements are met", async () => {

@@ -12,7 +12,12 @@ const POLICY = { ...DEFAULT_OPTIONS.recovery!.redundancy!.backoff, jitter: 0 };
 describe("the redundancy target (pure)", () => {
   it("is each non-zero requirement plus the extra peers", () => {
     expect(redundancyTarget(DEFAULT_REQUIREMENTS, 1)).toEqual({ lightPush: 3, filter: 3, store: 2, peerExchange: 0 });
-    expect(redundancyTarget({ ...DEFAULT_REQUIREMENTS, store: 0 }, 2)).toEqual({ lightPush: 4, filter: 4, store: 0, peerExchange: 0 });
+    expect(redundancyTarget({ ...DEFAULT_REQUIREMENTS, store: 0 }, 2)).toEqual({
+      lightPush: 4,
+      filter: 4,
+      store: 0,
+      peerExchange: 0,
+    });
   });
 
   it("names the protocols still short and by how many peers", () => {

@@ -109,7 +109,8 @@ describe("stop() with every feature running", () => {
     vi.useFakeTimers();
     const environment = manualEnvironment();
     const fake = createFakeNode();
-    for (const id of ["A", "B", "C"]) fake.connectPeer(id, { protocols: [...FULL], address: `/ip4/127.0.0.1/tcp/1/ws/p2p/${id}` });
+    for (const id of ["A", "B", "C"])
+      fake.connectPeer(id, { protocols: [...FULL], address: `/ip4/127.0.0.1/tcp/1/ws/p2p/${id}` });
     fake.knowPeer("D", { protocols: [...FULL] });
     fake.scriptDial("D", "hang");
     const sdk = addFakeProtocols(fake);

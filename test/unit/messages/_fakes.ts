@@ -12,7 +12,17 @@ export const PUBSUB_TOPIC = "/waku/2/rs/42/0";
 const ROUTING = { pubsubTopic: PUBSUB_TOPIC, clusterId: 42, shardId: 0 } as never;
 
 export function peer(id: string, protocols: PeerInfo["protocols"], connectedSince = 1): PeerInfo {
-  return { id, protocols, tags: [], address: undefined, connected: true, connectedSince, rttMs: undefined, score: 100, lastFailure: undefined };
+  return {
+    id,
+    protocols,
+    tags: [],
+    address: undefined,
+    connected: true,
+    connectedSince,
+    rttMs: undefined,
+    score: 100,
+    lastFailure: undefined,
+  };
 }
 
 export interface FakeManager extends PeerManager {
@@ -40,8 +50,14 @@ export function fakeManager(initial: Partial<WakuPeersState> = {}): FakeManager 
 }
 
 /** Connected everywhere: filter, store and light push peers A and B. */
-export function connectedState(peers: Record<string, PeerInfo> = { A: peer("A", ["lightPush", "filter", "store"]), B: peer("B", ["lightPush", "filter", "store"]) }): Partial<WakuPeersState> {
-  const counts = (name: PeerInfo["protocols"][number]) => Object.values(peers).filter((p) => p.connected && p.protocols.includes(name)).length;
+export function connectedState(
+  peers: Record<string, PeerInfo> = {
+    A: peer("A", ["lightPush", "filter", "store"]),
+    B: peer("B", ["lightPush", "filter", "store"]),
+  },
+): Partial<WakuPeersState> {
+  const counts = (name: PeerInfo["protocols"][number]) =>
+    Object.values(peers).filter((p) => p.connected && p.protocols.includes(name)).length;
   const health = createInitialState({ ...DEFAULT_REQUIREMENTS }).health;
   return {
     status: "connected",
@@ -83,7 +99,10 @@ export function fakeNode(connectedPeerIds: () => string[] = () => ["A", "B"]): F
   const decoderOf = (contentTopic: string) => createDecoder(contentTopic, ROUTING);
   const toDecoded = async (decoder: IDecoder<IDecodedMessage>, text: string | Uint8Array, timestamp: number) => {
     const encoder = createEncoder({ contentTopic: decoder.contentTopic, routingInfo: ROUTING });
-    const proto = await encoder.toProtoObj({ payload: typeof text === "string" ? new TextEncoder().encode(text) : text, timestamp: new Date(timestamp) });
+    const proto = await encoder.toProtoObj({
+      payload: typeof text === "string" ? new TextEncoder().encode(text) : text,
+      timestamp: new Date(timestamp),
+    });
     return (await decoder.fromProtoObj(PUBSUB_TOPIC, proto!))!;
   };
   const stored: StoredMessage[] = [];
@@ -113,16 +132,22 @@ export function fakeNode(connectedPeerIds: () => string[] = () => ["A", "B"]): F
       },
     },
     store: {
-      async *queryGenerator(decoders: IDecoder<IDecodedMessage>[], options: { timeStart?: Date; timeEnd?: Date; peerId?: { toString(): string }; messageHashes?: Uint8Array[] }) {
+      async *queryGenerator(
+        decoders: IDecoder<IDecodedMessage>[],
+        options: { timeStart?: Date; timeEnd?: Date; peerId?: { toString(): string }; messageHashes?: Uint8Array[] },
+      ) {
         const peerId = String(options.peerId);
         const from = options.timeStart?.getTime() ?? 0;
         const to = options.timeEnd?.getTime() ?? Number.MAX_SAFE_INTEGER;
         node.storeQueries.push({ peerId, from, to });
         if (node.storeFails.has(peerId)) throw new Error("Store query failed with status code: 500");
         const decoder = decoders[0]!;
-        const inRange = (node.storeOf(peerId) as StoredMessage[]).filter((message) => message.timestamp >= from && message.timestamp < to).sort((a, b) => a.timestamp - b.timestamp);
+        const inRange = (node.storeOf(peerId) as StoredMessage[])
+          .filter((message) => message.timestamp >= from && message.timestamp < to)
+          .sort((a, b) => a.timestamp - b.timestamp);
         const decoded = await Promise.all(inRange.map((message) => toDecoded(decoder, message.payload, message.timestamp)));
-        for (let index = 0; index < decoded.length; index += 100) yield decoded.slice(index, index + 100).map((message) => Promise.resolve(message));
+        for (let index = 0; index < decoded.length; index += 100)
+          yield decoded.slice(index, index + 100).map((message) => Promise.resolve(message));
       },
     },
     lightPush: {
@@ -130,7 +155,7 @@ export function fakeNode(connectedPeerIds: () => string[] = () => ["A", "B"]): F
         send: async (_encoder: IEncoder, message: IMessage, peerId: { toString(): string }) => {
           const id = String(peerId);
           const proto = await _encoder.toProtoObj(message);
-          node.pushes.push({ peerId: id, bytes: await _encoder.toWire(message) as Uint8Array });
+          node.pushes.push({ peerId: id, bytes: (await _encoder.toWire(message)) as Uint8Array });
           void proto;
           const answer = node.pushAnswer(id);
           return answer === "ok" ? { success: peerId, failure: null } : { success: null, failure: { error: answer, peerId } };

@@ -14,7 +14,10 @@ describe("createOutbox", () => {
     const manager = fakeManager(connectedState());
     let answers = 0;
     node.pushAnswer = () => (++answers < 3 ? "Remote peer rejected" : "ok");
-    const outbox = createOutbox({ node, manager }, { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: false });
+    const outbox = createOutbox(
+      { node, manager },
+      { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: false },
+    );
     const { id, hash } = await outbox.send(bytes("hello"));
     await until(() => outbox.get(id)?.status === "sent");
     expect(node.pushes).toHaveLength(3);
@@ -29,7 +32,10 @@ describe("createOutbox", () => {
   it("attempts nothing while offline or without a light push peer, and drains the moment sending is possible", async () => {
     const node = fakeNode();
     const manager = fakeManager({ ...connectedState(), online: false });
-    const outbox = createOutbox({ node, manager }, { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: false });
+    const outbox = createOutbox(
+      { node, manager },
+      { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: false },
+    );
     const canSend: boolean[] = [];
     outbox.onCanSend((value) => canSend.push(value));
     const first = await outbox.send(bytes("one"));
@@ -51,12 +57,18 @@ describe("createOutbox", () => {
   it("survives a reload: queued messages are loaded from storage and sent with the hash they were given", async () => {
     const storage = memoryStorage();
     const offline = fakeManager({ ...connectedState(), online: false });
-    const before = createOutbox({ node: fakeNode(), manager: offline }, { contentTopic: TOPIC, storage, locks: false, confirm: false });
+    const before = createOutbox(
+      { node: fakeNode(), manager: offline },
+      { contentTopic: TOPIC, storage, locks: false, confirm: false },
+    );
     const { id, hash } = await before.send(bytes("kept"));
     before.stop();
 
     const node = fakeNode();
-    const after = createOutbox({ node, manager: fakeManager(connectedState()) }, { contentTopic: TOPIC, storage, locks: false, confirm: false });
+    const after = createOutbox(
+      { node, manager: fakeManager(connectedState()) },
+      { contentTopic: TOPIC, storage, locks: false, confirm: false },
+    );
     await after.ready;
     await until(() => after.get(id)?.status === "sent");
     expect(after.get(id)?.hash).toBe(hash);
@@ -94,7 +106,10 @@ describe("createOutbox", () => {
   it("marks a sent message confirmed once a store has its hash", async () => {
     const node = fakeNode();
     const manager = fakeManager(connectedState());
-    const outbox = createOutbox({ node, manager }, { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 10 } });
+    const outbox = createOutbox(
+      { node, manager },
+      { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 10 } },
+    );
     const { id } = await outbox.send(bytes("confirm me"));
     await until(() => outbox.get(id)?.status === "sent");
     // The fake store answers hash lookups from what it holds.
@@ -106,7 +121,10 @@ describe("createOutbox", () => {
   it("after an outage, re-checks what was confirmed just before it and resends what no store has any more", async () => {
     const node = fakeNode();
     const manager = fakeManager(connectedState());
-    const outbox = createOutbox({ node, manager }, { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 10 } });
+    const outbox = createOutbox(
+      { node, manager },
+      { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 10 } },
+    );
     const { id } = await outbox.send(bytes("fragile"));
     await until(() => outbox.get(id)?.status === "sent");
     node.stored.push({ payload: bytes("fragile"), timestamp: outbox.get(id)!.createdAt });
@@ -129,7 +147,10 @@ describe("createOutbox", () => {
         }),
     };
     const node = fakeNode();
-    const outbox = createOutbox({ node, manager: fakeManager(connectedState()) }, { contentTopic: TOPIC, storage: "memory", locks: held, retry: fast, confirm: false });
+    const outbox = createOutbox(
+      { node, manager: fakeManager(connectedState()) },
+      { contentTopic: TOPIC, storage: "memory", locks: held, retry: fast, confirm: false },
+    );
     const { id } = await outbox.send(bytes("waiting for the lock"));
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(node.pushes).toHaveLength(0);

@@ -14,7 +14,10 @@ describe("waku-peers/messages hooks", () => {
   it("useMessages lists live and back-filled messages once each, in timestamp order, with their source", async () => {
     const node = fakeNode();
     const manager = fakeManager(connectedState());
-    const { result, unmount } = renderHook(() => useMessages(TOPIC, { node, manager, storage: false, backfill: { settleMs: 0 } }), { wrapper: strict });
+    const { result, unmount } = renderHook(
+      () => useMessages(TOPIC, { node, manager, storage: false, backfill: { settleMs: 0 } }),
+      { wrapper: strict },
+    );
     await waitFor(() => expect(result.current.sync.status).toBe("live"));
     const now = Date.now();
     await act(() => node.pushFilter("live one", now - 3_000));

@@ -59,7 +59,8 @@ describe("lossSignals", () => {
 });
 
 describe("mergeMessages", () => {
-  const message = (hash: string, timestamp: number, sequence: number) => ({ hash, timestamp, sequence, source: "filter", message: {} }) as ReceivedMessage;
+  const message = (hash: string, timestamp: number, sequence: number) =>
+    ({ hash, timestamp, sequence, source: "filter", message: {} }) as ReceivedMessage;
 
   it("places a back-filled message where it belongs and drops duplicates", () => {
     const list = [message("a", 10, 1), message("c", 30, 2)];

@@ -49,7 +49,13 @@ describe("message storage backends", () => {
   it("a topic's remembered state is validated: garbage means nothing remembered", async () => {
     const storage = memoryStorage();
     const key = topicMemoryKey("/waku/2/rs/42/0", "/t/1/x/proto");
-    for (const garbage of [42, "x", { v: 2 }, { v: 1, lastSeenAt: -5, recentHashes: [] }, { v: 1, lastSeenAt: 10, recentHashes: "no" }]) {
+    for (const garbage of [
+      42,
+      "x",
+      { v: 2 },
+      { v: 1, lastSeenAt: -5, recentHashes: [] },
+      { v: 1, lastSeenAt: 10, recentHashes: "no" },
+    ]) {
       await storage.set(key, garbage);
       expect(await loadTopicMemory(storage, key)).toEqual({ lastSeenAt: undefined, recentHashes: [] });
     }

@@ -14,7 +14,12 @@ function setup(options: { storage?: ReturnType<typeof memoryStorage>; backfill?:
   const received: ReceivedMessage[] = [];
   const watcher = watchMessages(
     { node, manager },
-    { contentTopic: TOPIC, onMessage: (message) => received.push(message), storage: options.storage ?? false, backfill: { settleMs: 0, ...options.backfill } },
+    {
+      contentTopic: TOPIC,
+      onMessage: (message) => received.push(message),
+      storage: options.storage ?? false,
+      backfill: { settleMs: 0, ...options.backfill },
+    },
   );
   return { node, manager, received, watcher };
 }
@@ -65,7 +70,10 @@ describe("watchMessages", () => {
     const node = fakeNode(() => ["F", "S"]);
     const manager = fakeManager(connectedState({ F: peer("F", ["filter", "lightPush"]) }));
     const received: ReceivedMessage[] = [];
-    const watcher = watchMessages({ node, manager }, { contentTopic: TOPIC, onMessage: (m) => received.push(m), storage: false, backfill: { storePeerWaitMs: 20, settleMs: 0 } });
+    const watcher = watchMessages(
+      { node, manager },
+      { contentTopic: TOPIC, onMessage: (m) => received.push(m), storage: false, backfill: { storePeerWaitMs: 20, settleMs: 0 } },
+    );
     await watcher.ready;
     await node.pushFilter("seen", Date.now() - 1_000);
     manager.set({ status: "reconnecting" });
@@ -121,7 +129,10 @@ describe("watchMessages", () => {
     const node = fakeNode(() => ["A", "B", "S"]);
     const manager = fakeManager(connectedState());
     const received: ReceivedMessage[] = [];
-    const watcher = watchMessages({ node, manager }, { contentTopic: TOPIC, onMessage: (m) => received.push(m), storage: false, backfill: { settleMs: 0 } });
+    const watcher = watchMessages(
+      { node, manager },
+      { contentTopic: TOPIC, onMessage: (m) => received.push(m), storage: false, backfill: { settleMs: 0 } },
+    );
     await watcher.ready;
     const now = Date.now();
     await node.pushFilter("before", now - 20_000);

@@ -16,7 +16,8 @@ function Probe() {
   const node = useWakuNode();
   return (
     <p>
-      status:{status} node:{(node as { libp2p?: { peerId: { toString(): string } } } | undefined)?.libp2p?.peerId.toString() ?? "none"}
+      status:{status} node:
+      {(node as { libp2p?: { peerId: { toString(): string } } } | undefined)?.libp2p?.peerId.toString() ?? "none"}
     </p>
   );
 }

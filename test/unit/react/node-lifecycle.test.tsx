@@ -105,10 +105,20 @@ describe("a node created from options", () => {
   });
 
   it("is not recreated when new options are structurally equal", async () => {
-    const view = render(app({ bootstrapPeers: ["/dns4/a/tcp/8000/wss/p2p/A"], networkConfig: { clusterId: 1, numShardsInCluster: 8 } }));
+    const view = render(
+      app({ bootstrapPeers: ["/dns4/a/tcp/8000/wss/p2p/A"], networkConfig: { clusterId: 1, numShardsInCluster: 8 } }),
+    );
     await flush();
-    view.rerender(app({ networkConfig: { numShardsInCluster: 8, clusterId: 1 }, bootstrapPeers: ["/dns4/a/tcp/8000/wss/p2p/A"] }));
-    view.rerender(app({ bootstrapPeers: ["/dns4/a/tcp/8000/wss/p2p/A"], networkConfig: { clusterId: 1, numShardsInCluster: 8 }, userAgent: undefined }));
+    view.rerender(
+      app({ networkConfig: { numShardsInCluster: 8, clusterId: 1 }, bootstrapPeers: ["/dns4/a/tcp/8000/wss/p2p/A"] }),
+    );
+    view.rerender(
+      app({
+        bootstrapPeers: ["/dns4/a/tcp/8000/wss/p2p/A"],
+        networkConfig: { clusterId: 1, numShardsInCluster: 8 },
+        userAgent: undefined,
+      }),
+    );
     await flush();
 
     expect(nodeFactory.created).toHaveLength(1);

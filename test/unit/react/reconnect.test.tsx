@@ -19,7 +19,7 @@ describe("useReconnect", () => {
     seen.push(state);
     const { reconnect, isReconnecting, progress, lastResult, error } = state;
     return (
-      <button onClick={() => void reconnect({ timeoutMs: 1_000 }).then((result) => results.push(result))}>
+      <button type="button" onClick={() => void reconnect({ timeoutMs: 1_000 }).then((result) => results.push(result))}>
         {isReconnecting ? `dialing ${progress?.dialed}/${progress?.total}` : "reconnect"}
         {lastResult ? ` last:${lastResult.ok ? "ok" : "failed"}` : ""}
         {error ? ` error:${error.code} ${error.message}` : ""}
@@ -89,7 +89,9 @@ describe("useReconnect", () => {
       await vi.advanceTimersByTimeAsync(1_000);
     });
     await flush();
-    expect(results).toEqual([expect.objectContaining({ ok: false, error: { code: "TIMEOUT", message: "requirements not met within 1000 ms" } })]);
+    expect(results).toEqual([
+      expect.objectContaining({ ok: false, error: { code: "TIMEOUT", message: "requirements not met within 1000 ms" } }),
+    ]);
     expect(view.getByRole("button").textContent).toBe("reconnect last:failed error:TIMEOUT requirements not met within 1000 ms");
     view.unmount();
   });
@@ -107,7 +109,12 @@ describe("useReconnect", () => {
     fireEvent.click(view.getByRole("button"));
     await flush();
     expect(results).toEqual([
-      expect.objectContaining({ ok: false, status: "connecting", dialed: 0, error: { code: "NO_NODE", message: "No Waku node is attached yet" } }),
+      expect.objectContaining({
+        ok: false,
+        status: "connecting",
+        dialed: 0,
+        error: { code: "NO_NODE", message: "No Waku node is attached yet" },
+      }),
     ]);
     finishCreation();
     view.unmount();

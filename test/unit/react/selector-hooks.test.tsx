@@ -4,13 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { shallow } from "zustand/shallow";
 
 import type { HealthState, LostConnectionSignal, PeerInfo, ProtocolHealth } from "../../../src/index.js";
-import {
-  useLostConnectionListener,
-  usePeerHealth,
-  usePeers,
-  useWakuPeers,
-  WakuPeersProvider,
-} from "../../../src/index.js";
+import { useLostConnectionListener, usePeerHealth, usePeers, useWakuPeers, WakuPeersProvider } from "../../../src/index.js";
 import { createPeerManager, manualEnvironment } from "../../../src/core/index.js";
 import { createFakeNode } from "../_harness.js";
 import { createAttachedNode, type FakeLightNode } from "./_fake-sdk.js";
@@ -44,7 +38,14 @@ describe("usePeerHealth", () => {
       allHealth.push(usePeerHealth());
       return null;
     }
-    const view = render(withProvider(<><Store /><All /></>));
+    const view = render(
+      withProvider(
+        <>
+          <Store />
+          <All />
+        </>,
+      ),
+    );
     await flush();
     const storeRenders = storeHealth.length;
     const allRenders = allHealth.length;

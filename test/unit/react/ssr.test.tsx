@@ -95,7 +95,9 @@ describe("server rendering", () => {
     const container = document.createElement("div");
     container.innerHTML = html;
     const recoverable: unknown[] = [];
-    const root = await act(async () => hydrateRoot(container, <Badge />, { onRecoverableError: (error) => recoverable.push(error) }));
+    const root = await act(async () =>
+      hydrateRoot(container, <Badge />, { onRecoverableError: (error) => recoverable.push(error) }),
+    );
     await flush();
     expect(recoverable).toEqual([]);
     expect(container.textContent).toBe("connected");

@@ -17,7 +17,11 @@ const FULL = ["lightPush", "filter", "store"] as const;
 function Probe() {
   const { status } = useConnectionStatus();
   const node = useWakuNode();
-  return <p>status:{status} node:{node === undefined ? "none" : "picked up"}</p>;
+  return (
+    <p>
+      status:{status} node:{node === undefined ? "none" : "picked up"}
+    </p>
+  );
 }
 
 beforeEach(() => nodeFactory.reset());
