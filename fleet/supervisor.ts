@@ -366,7 +366,8 @@ class Supervisor {
       if (slot.pending >= MAX_PENDING_OPERATIONS_PER_NODE) {
         throw new FleetError(
           "BUSY",
-          `fleet node ${index} already has ${slot.pending} operations pending (at most ${MAX_PENDING_OPERATIONS_PER_NODE}); retry once they are done`,
+          `fleet node ${index} already has ${slot.pending} operations pending ` +
+            `(at most ${MAX_PENDING_OPERATIONS_PER_NODE}); retry once they are done`,
         );
       }
     } catch (error) {
@@ -656,7 +657,8 @@ function readyTimeoutMessage(timeoutMs: number, loadedAfterMs: number | undefine
   const suggested = Math.min(Math.max(timeoutMs * 2, 60_000), MAX_READY_TIMEOUT_MS);
   return (
     `no ready message within ${timeoutMs} ms (${stage}; ${load}). ` +
-    `On a busy machine give it longer: startFleet({ readyTimeoutMs: ${suggested} }) or npm run fleet -- --ready-timeout ${suggested}`
+    `On a busy machine give it longer: startFleet({ readyTimeoutMs: ${suggested} }) ` +
+    `or npm run fleet -- --ready-timeout ${suggested}`
   );
 }
 

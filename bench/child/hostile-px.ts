@@ -61,9 +61,10 @@ export async function run(params: HostilePxParams, io: ChildIo): Promise<Hostile
     params.side === "ours" ? createPeerManager(node, { bootstrapPeers: [...(params.options.bootstrapPeers ?? [])] }) : undefined;
   try {
     const connected = await untilRequirementsMet(node.libp2p, { since, capMs: params.capMs });
-    io.log(
-      `hostile-px: ${params.side}: ${connected.capped ? `not connected within ${params.capMs} ms` : `connected after ${Math.round(connected.value)} ms`}`,
-    );
+    const outcome = connected.capped
+      ? `not connected within ${params.capMs} ms`
+      : `connected after ${Math.round(connected.value)} ms`;
+    io.log(`hostile-px: ${params.side}: ${outcome}`);
     await sleep(Math.max(0, since + params.windowMs - now()));
     const peerStore = (await node.libp2p.peerStore.all()).length;
     const heapAfter = await collectedHeapBytes();

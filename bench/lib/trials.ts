@@ -16,7 +16,12 @@ export interface SequentialTrials<T> {
  * Runs `trials` trials on one fleet, closed at the end whatever happens.
  *
  * @example
- * const results = await sequentialTrials({ fleet: { nodes: 3 }, trials: 5, run: runTrial, log: (r, i) => context.log(`trial ${i + 1}: ${r}`) });
+ * const results = await sequentialTrials({
+ *   fleet: { nodes: 3 },
+ *   trials: 5,
+ *   run: runTrial,
+ *   log: (r, i) => context.log(`trial ${i + 1}: ${r}`),
+ * });
  */
 export function sequentialTrials<T>(plan: SequentialTrials<T>): Promise<T[]> {
   return withFleet(plan.fleet, async (fleet) => {

@@ -46,7 +46,8 @@ export const bundleDevtoolsBenchmark: Benchmark = {
         goal: "the app's first chunk(s) grow ≤ 1 kB: the panel loads on mount",
         met: shown.main - main.main <= LOADER_GOAL_BYTES,
         note:
-          `added to the app's first chunk(s): ${kB(shown.main - main.main)} (the loader); fetched when the devtools first mount: ${kB(shown.later - main.later)}; ` +
+          `added to the app's first chunk(s): ${kB(shown.main - main.main)} (the loader); ` +
+          `fetched when the devtools first mount: ${kB(shown.later - main.later)}; ` +
           `app with the devtools ${kB(total(shown))} − app ${kB(total(main))}; no baseline`,
       },
       {
@@ -57,7 +58,10 @@ export const bundleDevtoolsBenchmark: Benchmark = {
         unit: "kB",
         goal: "≤ 0.2 kB added to a production app, none of the UI",
         met: prodAdded <= PROD_GOAL_BYTES && uiInProd.length === 0,
-        note: `app rendering <WakuPeersDevtools /> ${kB(total(gated))} − app ${kB(total(main))}; UI strings in the production build: ${uiInProd.length === 0 ? "none" : uiInProd.join(", ")}; chunks: ${gated.code.length} (app alone: ${main.code.length})`,
+        note:
+          `app rendering <WakuPeersDevtools /> ${kB(total(gated))} − app ${kB(total(main))}; ` +
+          `UI strings in the production build: ${uiInProd.length === 0 ? "none" : uiInProd.join(", ")}; ` +
+          `chunks: ${gated.code.length} (app alone: ${main.code.length})`,
       },
     ];
   },

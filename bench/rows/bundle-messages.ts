@@ -31,7 +31,9 @@ export const bundleMessagesBenchmark: Benchmark = {
         unit: "kB",
         goal: "≤ 5 kB min+gz over the main entry",
         met: added <= GOAL_BYTES,
-        note: `main + messages ${(both / 1024).toFixed(1)} kB − main ${(main / 1024).toFixed(1)} kB; no baseline (@waku/react 0.0.8 has no message hooks)`,
+        note:
+          `main + messages ${(both / 1024).toFixed(1)} kB − main ${(main / 1024).toFixed(1)} kB; ` +
+          `no baseline (@waku/react 0.0.8 has no message hooks)`,
       },
     ];
   },

@@ -35,10 +35,12 @@ export const eventCostBenchmark: Benchmark = {
         goal: `≤ ${BUDGET_US} µs/event`,
         met: ours <= BUDGET_US,
         note:
-          `${result.ours.events.toLocaleString("en")} libp2p events (${result.actions.toLocaleString("en")} scripted peer actions, ` +
+          `${result.ours.events.toLocaleString("en")} libp2p events ` +
+          `(${result.actions.toLocaleString("en")} scripted peer actions, ` +
           `one macrotask each) on the fake node, createPeerManager with shipped defaults (every part loaded and running, ` +
           `recovery dialing whenever the script drops below the requirements): ${oursTotalMs.toFixed(0)} ms CPU in total ` +
-          `(user + system), median of ${params.repetitions}, after ${params.warmupEvents.toLocaleString("en")} warm-up events per side ` +
+          `(user + system), median of ${params.repetitions}, ` +
+          `after ${params.warmupEvents.toLocaleString("en")} warm-up events per side ` +
           `(V8 needs about that many to settle; earlier runs measured the JIT). Both figures are net of the fake node alone ` +
           `(${result.alone.perEventUs.toFixed(2)} µs/event, subtracted); baseline: a full recount of connections × ` +
           `peer store protocols on every event (what a hand-rolled hook does), on the same fake, whose peer store is a Map: ` +

@@ -87,8 +87,10 @@ function toRow(ours: number, sdk: number, parameters: Parameters): BenchRow {
     goal: "0",
     met: ours === 0,
     note:
-      `3-node fleet, every node delaying each reply (pings included) by ${parameters.latencyMs} ms ± ${parameters.jitterMs} ms; ` +
-      `${parameters.windowMs / 1000} s window with one ${parameters.stallMs / 1000} s synchronous stall of the light nodes' event loop ` +
+      `3-node fleet, every node delaying each reply (pings included) ` +
+      `by ${parameters.latencyMs} ms ± ${parameters.jitterMs} ms; ` +
+      `${parameters.windowMs / 1000} s window with one ${parameters.stallMs / 1000} s ` +
+      `synchronous stall of the light nodes' event loop ` +
       `at its middle; count of libp2p \`peer:disconnect\` events for fleet nodes (all stay up: every one is a false drop), ` +
       `ours beside the SDK alone during the same window.`,
   };

@@ -126,9 +126,11 @@ function toRow(results: readonly TrialResult[], capMs: number): BenchRow {
     goal: `≤ ${GOAL_S} s`,
     met: !ours.capped && ours.value <= GOAL_S,
     note:
-      `median of ${results.length} trial(s); 3-node fleet, a non-bootstrap node both light nodes use is SIGSTOPped once ours has measured a few round trips to it; ` +
+      `median of ${results.length} trial(s); 3-node fleet, a non-bootstrap node both light nodes use ` +
+      `is SIGSTOPped once ours has measured a few round trips to it; ` +
       `ours: until its store stops counting the peer as connected; SDK alone: until its libp2p closes the connection ` +
-      `(libp2p's connection monitor). Cap ${seconds(capMs)} s (≥ = capped). Spread: ours ${spread(results.map((r) => r.ours))} s, ` +
+      `(libp2p's connection monitor). Cap ${seconds(capMs)} s (≥ = capped). ` +
+      `Spread: ours ${spread(results.map((r) => r.ours))} s, ` +
       `SDK alone ${spread(results.map((r) => r.sdk))} s; ours' connection closed at a median ${show(connection)} s.`,
   };
 }

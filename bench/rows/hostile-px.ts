@@ -51,8 +51,13 @@ function runSide(fleet: Fleet, side: HostilePxSide, parameters: Parameters, cont
 }
 
 const describe = (result: HostilePxResult): string =>
-  `${result.connected.capped ? `not connected within ${result.connected.value / 1000} s` : `connected after ${(result.connected.value / 1000).toFixed(2)} s`}, ` +
-  `heap +${(result.heapGrowthBytes / MIB).toFixed(1)} MiB after collection (peak +${(result.peakHeapGrowthBytes / MIB).toFixed(1)} MiB), ` +
+  `${
+    result.connected.capped
+      ? `not connected within ${result.connected.value / 1000} s`
+      : `connected after ${(result.connected.value / 1000).toFixed(2)} s`
+  }, ` +
+  `heap +${(result.heapGrowthBytes / MIB).toFixed(1)} MiB after collection ` +
+  `(peak +${(result.peakHeapGrowthBytes / MIB).toFixed(1)} MiB), ` +
   `peer store ${result.peerStore}, longest event-loop gap ${result.maxEventLoopGapMs} ms`;
 
 export const hostilePxBenchmark: Benchmark = {
@@ -71,7 +76,8 @@ export const hostilePxBenchmark: Benchmark = {
           goal: `connected ≤ ${GOAL_MS / 1000} s, heap growth ≤ ${GOAL_HEAP_BYTES / MIB} MiB`,
           met: !ours.connected.capped && ours.connected.value <= GOAL_MS && ours.heapGrowthBytes <= GOAL_HEAP_BYTES,
           note:
-            `one run per side, each in its own child process, ${parameters.windowMs / 1000} s from node creation; a 4-node fleet whose ` +
+            `one run per side, each in its own child process, ${parameters.windowMs / 1000} s from node creation; ` +
+            `a 4-node fleet whose ` +
             `bootstrap node floods peer exchange (pxFlood defaults). Ours, shipped defaults: ${describe(ours)}. ` +
             `SDK alone: ${describe(sdk)}.`,
         },

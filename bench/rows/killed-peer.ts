@@ -44,7 +44,8 @@ export const killedPeerBenchmark: Benchmark = {
         const result = await runTrial(fleet, trial + 1 < trials);
         context.log(
           `killed-peer: trial ${trial + 1}/${trials}: store ${result.oursStoreMs.toFixed(2)} ms vs waku:health ` +
-            `${result.sdkHealthMs.toFixed(1)} ms; status ${result.oursStatusMs.toFixed(0)} ms vs ${result.sdkStatusMs.toFixed(0)} ms`,
+            `${result.sdkHealthMs.toFixed(1)} ms; ` +
+            `status ${result.oursStatusMs.toFixed(0)} ms vs ${result.sdkStatusMs.toFixed(0)} ms`,
         );
         results.push(result);
       }
@@ -173,7 +174,9 @@ function toRows(results: readonly TrialResult[]): BenchRow[] {
       met: oursStore <= STORE_GOAL_MS,
       note:
         `${trials}; from libp2p's peer:disconnect (a listener registered before anything else) to the store update ` +
-        `that stops counting the peer (negative: ours had stopped counting it before libp2p's event, from the socket's close); baseline: the same event on the SDK alone to its waku:health event. ` +
+        `that stops counting the peer (negative: ours had stopped counting it before libp2p's event, from the socket's close); ` +
+        `baseline: the same event on the SDK alone ` +
+        `to its waku:health event. ` +
         `Spread: ours ${range(pick("oursStoreMs"), 2)} ms, SDK ${range(pick("sdkHealthMs"), 1)} ms.`,
     },
     {

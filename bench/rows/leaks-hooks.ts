@@ -20,7 +20,8 @@ const leftOverCount = (left: LeftOver): number =>
 const describe = (left: LeftOver): string =>
   `${left.libp2pListeners} libp2p listeners, ${left.storeSubscriptions} store subscriptions, ` +
   `${left.lostListeners} lost-connection listeners, handles ${JSON.stringify(left.handles)}, ` +
-  `heap +${(left.heapGrowthBytes / 1024).toFixed(0)} KiB over the run, ${left.heapBytesPerCycle.toFixed(1)} B/cycle over its second half`;
+  `heap +${(left.heapGrowthBytes / 1024).toFixed(0)} KiB over the run, ` +
+  `${left.heapBytesPerCycle.toFixed(1)} B/cycle over its second half`;
 
 export const leaksHooksBenchmark: Benchmark = {
   rows: ["leaks-hooks"],
@@ -49,7 +50,8 @@ export const leaksHooksBenchmark: Benchmark = {
           `${result.cycles.toLocaleString("en")} mount/unmount cycles (after a warm-up) of a component calling every hook ` +
           `through WakuPeersProvider (fake node, shipped defaults) and again with { manager } on a counting wrapper; ` +
           `left over, ours: ${describe(result.ours)}; naive hook: ${describe(result.naive)}. ` +
-          `React production build; heap after forced GC (child process, --expose-gc), the slope taken between the middle and the end of the cycles with the tree in the same state.`,
+          `React production build; heap after forced GC (child process, --expose-gc), ` +
+          `the slope taken between the middle and the end of the cycles with the tree in the same state.`,
       },
     ];
   },

@@ -71,7 +71,8 @@ const describe = (result: LeaksProviderResult): string =>
   `${result.warmupCycles} warm-up + ${result.cycles} cycles in ${(result.wallMs / 1000).toFixed(1)} s` +
   (result.timedOut > 0 ? ` (${result.timedOut} never ready within 15 s)` : "") +
   `: ${result.fleetClients} nodes still connected to the fleet, handles grown ${JSON.stringify(result.handles)}, ` +
-  `heap +${(result.heapGrowthBytes / 2 ** 20).toFixed(1)} MiB over the run, ${(result.heapBytesPerCycle / 1024).toFixed(1)} KiB/cycle over its second half`;
+  `heap +${(result.heapGrowthBytes / 2 ** 20).toFixed(1)} MiB over the run, ` +
+  `${(result.heapBytesPerCycle / 1024).toFixed(1)} KiB/cycle over its second half`;
 
 export const leaksProviderBenchmark: Benchmark = {
   rows: ["leaks-provider"],
@@ -95,7 +96,8 @@ export const leaksProviderBenchmark: Benchmark = {
           met: ours.fleetClients === 0 && sumValues(ours.handles) === 0 && (context.smoke || heapFlat),
           note:
             `real light nodes against a 3-node fleet, React 19 in happy-dom, one child process per side (--expose-gc), ` +
-            `counted ${parameters.settleMs / 1000} s after the last unmount. Ours, WakuPeersProvider options=lightNodeOptions(fleet), ` +
+            `counted ${parameters.settleMs / 1000} s after the last unmount. ` +
+            `Ours, WakuPeersProvider options=lightNodeOptions(fleet), ` +
             `a cycle lasts until useWakuNode() has the started node (every 10th until connected): ${describe(ours)}. ` +
             `Baseline, @waku/react 0.0.8 WakuProvider, a cycle lasts until useWaku().node is set (after waitForPeers), ` +
             `capped at ${parameters.wakuReactCycles} cycles because every node it creates keeps running: ${describe(wakuReact)}.`,

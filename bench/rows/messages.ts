@@ -62,8 +62,10 @@ export const messagesBenchmark: Benchmark = {
       for (let trial = 0; trial < trials; trial++) {
         const result = await runTrial(fleet, trial, outageMs, context);
         context.log(
-          `messages: trial ${trial + 1}/${trials}: receive lost ours ${result.ours.lostReceive} / SDK ${result.sdk.lostReceive} of ${result.published}; ` +
-            `send lost ours ${result.ours.lostSend} / SDK ${result.sdk.lostSend} of ${result.sent}; duplicates ours ${result.ours.duplicates} / SDK ${result.sdk.duplicates}; ` +
+          `messages: trial ${trial + 1}/${trials}: receive lost ours ${result.ours.lostReceive} ` +
+            `/ SDK ${result.sdk.lostReceive} of ${result.published}; ` +
+            `send lost ours ${result.ours.lostSend} / SDK ${result.sdk.lostSend} of ${result.sent}; ` +
+            `duplicates ours ${result.ours.duplicates} / SDK ${result.sdk.duplicates}; ` +
             `back-fill ${result.backfillCapped ? "≥" : ""}${Math.round(result.backfillMs)} ms`,
         );
         results.push(result);
@@ -174,7 +176,8 @@ async function runTrial(fleet: Fleet, trial: number, outageMs: number, context: 
       ? { value: BACKFILL_CAP_MS, capped: true }
       : { value: Math.max(0, Math.max(...(arrivals as number[])) - connectedAt), capped: false };
     context.log(
-      `messages: gap of ${gap.length} filled ${backfill.capped ? "never" : `${backfill.value} ms after connected`}; sync live ${Math.round(live.value)} ms after connected`,
+      `messages: gap of ${gap.length} filled ${backfill.capped ? "never" : `${backfill.value} ms after connected`}; ` +
+        `sync live ${Math.round(live.value)} ms after connected`,
     );
     return {
       published: published.length,
@@ -249,7 +252,9 @@ async function drained(outbox: Outbox, capMs: number): Promise<void> {
 function toRows(results: readonly TrialResult[], outageMs: number): BenchRow[] {
   const med = (pick: (result: TrialResult) => number): number => median(results.map(pick));
   const of = (pick: (result: TrialResult) => number): string => results.map(pick).join(", ");
-  const setting = `median of ${results.length} trial(s); 4-node fleet, nodes 1–3 (every filter node and every light push peer of the senders) killed ${outageMs / 1000} s`;
+  const setting =
+    `median of ${results.length} trial(s); 4-node fleet, nodes 1–3 ` +
+    `(every filter node and every light push peer of the senders) killed ${outageMs / 1000} s`;
   const lostRow = (
     name: string,
     pick: (side: Side) => number,
@@ -266,7 +271,10 @@ function toRows(results: readonly TrialResult[], outageMs: number): BenchRow[] {
       unit: "messages",
       goal: "0 lost",
       met: ours === 0,
-      note: `${setting}; ${what} (of ${of(total)} per trial); ours per trial: ${of((result) => pick(result.ours))}, SDK alone: ${of((result) => pick(result.sdk))}`,
+      note:
+        `${setting}; ${what} (of ${of(total)} per trial); ` +
+        `ours per trial: ${of((result) => pick(result.ours))}, ` +
+        `SDK alone: ${of((result) => pick(result.sdk))}`,
     };
   };
   const backfill = median(results.map((result) => result.backfillMs));
@@ -303,7 +311,8 @@ function toRows(results: readonly TrialResult[], outageMs: number): BenchRow[] {
       oursCapped: results.some((result) => result.backfillCapped),
       note:
         `${setting}; from ours' status back to connected to the last message published during the outage delivered ` +
-        `(0 when the gap was filled before the status said connected); per trial: ${of((result) => Math.round(result.backfillMs))} ms; ` +
+        `(0 when the gap was filled before the status said connected); ` +
+        `per trial: ${of((result) => Math.round(result.backfillMs))} ms; ` +
         `sync back to live after: ${of((result) => Math.round(result.liveMs))} ms; the SDK alone never fills the gap`,
     },
   ];

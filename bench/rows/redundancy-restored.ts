@@ -102,7 +102,8 @@ function toRow(results: readonly TrialResult[], capMs: number): BenchRow {
     goal: `≤ ${GOAL_S} s`,
     met: !ours.capped && ours.value <= GOAL_S,
     note:
-      `median of ${results.length} trial(s); 3-node fleet, a service node both light nodes use (ours counting it) SIGKILLed, restarted once both ` +
+      `median of ${results.length} trial(s); 3-node fleet, a service node both light nodes use (ours counting it) ` +
+      `SIGKILLed, restarted once both ` +
       `dropped it; from the restart being listening to an open connection to it again (neutral observer), no reconnect(). ` +
       `Cap ${seconds(capMs)} s (≥ = capped; the SDK alone's failed-dial cooldown is 60 s). ` +
       `Spread: ours ${spread(results.map((r) => r.ours))} s, SDK alone ${spread(results.map((r) => r.sdk))} s.`,

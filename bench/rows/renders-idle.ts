@@ -33,9 +33,12 @@ export const rendersIdleBenchmark: Benchmark = {
           goal: "0 renders on an idle connected node, liveness on",
           met: ours === 0,
           note:
-            `${(result.windowMs / 1000).toFixed(0)} s on a real light node connected to a 3-node fleet (status ${result.status}), ` +
-            `shipped defaults, after ${(timing.settleMs / 1000).toFixed(0)} s to settle: usePeers ${peers}, usePeerHealth ${health}, ` +
-            `useConnectionStatus ${status} renders; ${result.events} libp2p events in the window; baseline: a naive hook setting ` +
+            `${(result.windowMs / 1000).toFixed(0)} s on a real light node connected to a 3-node fleet ` +
+            `(status ${result.status}), ` +
+            `shipped defaults, after ${(timing.settleMs / 1000).toFixed(0)} s to settle: ` +
+            `usePeers ${peers}, usePeerHealth ${health}, ` +
+            `useConnectionStatus ${status} renders; ${result.events} libp2p events in the window; ` +
+            `baseline: a naive hook setting ` +
             `state on every libp2p event (${naive} renders)`,
         },
       ];

@@ -136,8 +136,10 @@ function toRow(results: readonly TrialResult[], parameters: Parameters): BenchRo
       `down ${seconds(parameters.outageMs)} s, restarted on the same ports and keys; timed from the moment the last node ` +
       `was listening again (restarts took ≤ ${restart.toFixed(0)} ms) until the neutral observer saw ` +
       `${lightPush} light push / ${filter} filter / ${store} store peers. Trials overlap in wall time on separate fleets, ` +
-      `outages staggered ${seconds(parameters.staggerMs)} s. Both sides capped at ${seconds(parameters.capMs)} s (≥ = capped). ` +
-      `Spread: ours ${spread(results.map((result) => result.ours))} s, SDK alone ${spread(results.map((result) => result.sdk))} s; ` +
+      `outages staggered ${seconds(parameters.staggerMs)} s. ` +
+      `Both sides capped at ${seconds(parameters.capMs)} s (≥ = capped). ` +
+      `Spread: ours ${spread(results.map((result) => result.ours))} s, ` +
+      `SDK alone ${spread(results.map((result) => result.sdk))} s; ` +
       `ours' own status said connected at a median ${show(status)} s. Counted from the restart command instead ` +
       `(node processes booting included): ours ${show(oursFromCommand)} s, SDK alone ${show(sdkFromCommand)} s.`,
   };

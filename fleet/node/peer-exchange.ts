@@ -36,7 +36,8 @@ export interface PeerExchangeSources {
  * The peer-exchange server of one node.
  *
  * @example
- * await serveRequestResponse(libp2p, peerExchangeServer({ knownPeers: () => fleetPeers.records(), faults, flood, counters }), context);
+ * const server = peerExchangeServer({ knownPeers: () => fleetPeers.records(), faults, flood, counters });
+ * await serveRequestResponse(libp2p, server, context);
  */
 export function peerExchangeServer({ knownPeers, faults, flood, counters }: PeerExchangeSources): RequestResponseServer {
   return {

@@ -12,7 +12,8 @@ export interface DevtoolsAction {
  * something no rule names is `state/changed`.
  *
  * @example
- * describeChanges(previous, next); // [{ type: "status/reconnecting", from: "connected" }, { type: "peer/disconnected", peerId: "…" }]
+ * describeChanges(previous, next);
+ * // [{ type: "status/reconnecting", from: "connected" }, { type: "peer/disconnected", peerId: "…" }]
  */
 export function describeChanges(previous: WakuPeersState, next: WakuPeersState): DevtoolsAction[] {
   if (previous === next) return [];

@@ -20,7 +20,10 @@ export interface DevtoolsComponents {
  * code nothing calls — so the gated entry calls this only in a branch a production build removes.
  *
  * @example
- * const { WakuPeersDevtools } = lazyDevtools({ floating: () => import("./ui/floating.js"), panel: () => import("./ui/panel.js") });
+ * const { WakuPeersDevtools } = lazyDevtools({
+ *   floating: () => import("./ui/floating.js"),
+ *   panel: () => import("./ui/panel.js"),
+ * });
  */
 export function lazyDevtools(chunks: DevtoolsChunks): DevtoolsComponents {
   const Floating = lazy(() => chunks.floating().then((module) => ({ default: module.FloatingDevtools })));

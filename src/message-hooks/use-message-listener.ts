@@ -35,7 +35,7 @@ export function useMessageListener<T extends IDecodedMessage = IDecodedMessage>(
   useInsertionEffect(() => {
     latest.current = callback;
   });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: options are read when the watcher starts (documented); the callback is read through a ref
+  // biome-ignore lint/correctness/useExhaustiveDependencies: options are read at start (documented); the callback via a ref
   useEffect(() => {
     if (context === undefined) return;
     const watcher = listedWatcher<T>(context, topic, (message) => latest.current(message), parameters);

@@ -62,7 +62,7 @@ export function useMessages<T extends IDecodedMessage = IDecodedMessage>(
   const context = useMessageContext("useMessages", parameters);
   const [result, setResult] = useState<UseMessagesReturnType<T>>(() => ({ messages: [], sync: NOT_WATCHING }));
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `limit` and the watcher's options are read when it starts (documented), not on every render
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `limit` and the options are read at start (documented)
   useEffect(() => {
     if (context === undefined) return;
     const limit = parameters?.limit ?? DEFAULT_LIMIT;

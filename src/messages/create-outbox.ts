@@ -443,7 +443,8 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
     const pendingBytes = pending.reduce((sum, entry) => sum + entry.bytes, 0);
     if (pending.length + 1 > limits.maxMessages || pendingBytes + encoded.wire.length > limits.maxBytes) {
       throw new WakuPeersError("OUTBOX_FULL", [
-        `send: ${pending.length} messages (${pendingBytes} bytes) waiting; limits ${limits.maxMessages} messages, ${limits.maxBytes} bytes`,
+        `send: ${pending.length} messages (${pendingBytes} bytes) waiting; ` +
+          `limits ${limits.maxMessages} messages, ${limits.maxBytes} bytes`,
       ]);
     }
     const entry: Entry = {

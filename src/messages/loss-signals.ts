@@ -20,8 +20,9 @@ const RESUME_HINTS = new Set(["resume", "visible", "pageshow", "online"]);
 
 /**
  * The loss signals between two states of the peer manager, read from its public state only:
- * live delivery lost (no longer connected or degraded with a filter peer), back to `connected`, `lost` → `restored`, a connected filter peer gone (killed, frozen and cut
- * by liveness, replaced for its score or by the canary), and a resume / visible / online hint.
+ * live delivery lost (no longer connected or degraded with a filter peer), back to `connected`, `lost` → `restored`,
+ * a connected filter peer gone (killed, frozen and cut by liveness, replaced for its score or by the canary), and a
+ * resume / visible / online hint.
  *
  * @example
  * manager.store.subscribe((next, previous) => {

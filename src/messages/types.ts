@@ -84,7 +84,10 @@ export interface BackfillOptions {
   settleMs?: number;
   /** With no store peer for this long after connectivity is back, the gap is reported. Default 5 000 ms. */
   storePeerWaitMs?: number;
-  /** Longest wait for the SDK's filter subscription to use a connected peer again before the settle pass runs anyway. Default 3 000 ms. */
+  /**
+   * Longest wait for the SDK's filter subscription to use a connected peer again before the settle pass runs anyway.
+   * Default 3 000 ms.
+   */
   filterReadyWaitMs?: number;
 }
 
@@ -96,7 +99,10 @@ export interface WatchMessagesOptions<T extends IDecodedMessage = IDecodedMessag
   onMessage: (message: ReceivedMessage<T>) => void;
   /** `false`: live only, no store back-fill. */
   backfill?: BackfillOptions | false;
-  /** Where the last-seen time and recent hashes live across starts; `false` remembers nothing. Default: IndexedDB, else localStorage, else memory. */
+  /**
+   * Where the last-seen time and recent hashes live across starts; `false` remembers nothing. Default: IndexedDB, else
+   * localStorage, else memory.
+   */
   storage?: MessageStorageOption | false;
   /** Hashes remembered for exactly-once delivery. Default 10 000. */
   dedupeCapacity?: number;

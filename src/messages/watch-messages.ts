@@ -185,7 +185,10 @@ export function watchMessages<T extends IDecodedMessage = IDecodedMessage>(
     return Math.max(base - settings.overlapMs, clock.now() - settings.maxRangeMs);
   }
 
-  /** `gapStartedAt`: when messages may have started to go missing (default: the last message seen, or the last time delivery was live). */
+  /**
+   * `gapStartedAt`: when messages may have started to go missing (default: the last message seen, or the last time
+   * delivery was live).
+   */
   function request(
     reason: BackfillReason,
     from = gapRangeFrom(lastSeenAt),

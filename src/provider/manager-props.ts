@@ -10,7 +10,10 @@ import { structurallyEqual } from "./structural.js";
 import { useLatest } from "./use-latest.js";
 import { useStructurallyStable } from "./use-structurally-stable.js";
 
-/** Callbacks the manager calls later, never at creation: safe to forward to the latest prop, so a new function identity changes nothing. */
+/**
+ * Callbacks the manager calls later, never at creation: safe to forward to the latest prop, so a new function identity
+ * changes nothing.
+ */
 const CALLBACK_KEYS = ["random", "rediscover", "recreateNode", "parseMultiaddr"] as const;
 type CallbackKey = (typeof CALLBACK_KEYS)[number];
 

@@ -85,7 +85,10 @@ export interface MockPeerManager extends PeerManager {
   pushEvent(type: PeerEventType, peerId?: string, detail?: string): void;
   /** The connection is gone past the grace period: every peer disconnected, `reconnecting`, `lost` signalled. */
   lose(): void;
-  /** Back: the peers `lose()` dropped are connected again (at least the requirements are met), `connected`, `restored` signalled. */
+  /**
+   * Back: the peers `lose()` dropped are connected again (at least the requirements are met), `connected`, `restored`
+   * signalled.
+   */
   restore(): void;
   /** Recovery gave up: `disconnected`, `lastError` `GAVE_UP` (or `error`), `failed` signalled. */
   fail(error?: WakuPeersFailure): void;

@@ -217,10 +217,21 @@ export async function expectDelivered(
               .filter((info) => info.state === "running")
               .map(async (info) => ({ index: info.index, ...(await fleet.stats(info.index)) })),
           );
+    const connected = node.libp2p.getConnections().map((connection) => names(connection.remotePeer.toString()));
+    const fleetStats = stats.map(
+      ({ index, connectedPeers, filterSubscriptions, filterPushes, lightPushReceived, relayReceived }) => ({
+        index,
+        peers: connectedPeers.length,
+        filterSubscriptions,
+        filterPushes,
+        lightPushReceived,
+        relayReceived,
+      }),
+    );
     throw new Error(
       `${(error as Error).message}; accepted by ${JSON.stringify(accepted.map(names))}; ` +
-        `connected: ${JSON.stringify(node.libp2p.getConnections().map((connection) => names(connection.remotePeer.toString())))}; ` +
-        `fleet: ${JSON.stringify(stats.map(({ index, connectedPeers, filterSubscriptions, filterPushes, lightPushReceived, relayReceived }) => ({ index, peers: connectedPeers.length, filterSubscriptions, filterPushes, lightPushReceived, relayReceived })))}`,
+        `connected: ${JSON.stringify(connected)}; ` +
+        `fleet: ${JSON.stringify(fleetStats)}`,
     );
   }
   return performance.now() - started;
@@ -302,7 +313,8 @@ export function sharedFleet(options: FleetOptions): () => Fleet {
     const started = performance.now();
     fleet = await startFleet(options);
     log(
-      `shared fleet of ${options.nodes} (${options.bootstrap ?? 1} bootstrap) ready in ${Math.round(performance.now() - started)} ms`,
+      `shared fleet of ${options.nodes} (${options.bootstrap ?? 1} bootstrap) ` +
+        `ready in ${Math.round(performance.now() - started)} ms`,
     );
   }, 120_000);
   afterEach(async () => {
@@ -330,7 +342,10 @@ async function restoreFleet(fleet: Fleet): Promise<void> {
   );
 }
 
-/** Counts the liveness pings the manager sends through the node's ping service, per peer (libp2p's own monitor does not use it). */
+/**
+ * Counts the liveness pings the manager sends through the node's ping service, per peer (libp2p's own monitor does not
+ * use it).
+ */
 export interface PingWatch {
   answered(peerId: string): number;
   /** Runs `hook` once, synchronously, right after the next ping has been sent. */

@@ -115,14 +115,17 @@ describe("a pxFlood bootstrap node, shipped defaults", () => {
       await node.stop();
       const heapGrowth = (await collectedHeapBytes()) - heapBefore;
       log(
-        `[px-flood] garbage ${garbage}: connected after ${Math.round(connectedMs)} ms; after ${SOAK_MS / 1000} s more: ${serving.length} serving peers ` +
-          `(${serving.filter((id) => good.includes(id)).length} good), peer store ${peerStore}, SDK dial queue ${queued}, flooder asked ${queries}×, ` +
-          `heap +${(heapGrowth / 2 ** 20).toFixed(1)} MiB (collected, node stopped); event loop: longest gap ${report.maxGapMs} ms, ` +
-          `our longest synchronous stretch ${report.longestOursMs} ms, ours in all ${report.totalOursMs} ms; stalls over ${STALL_MS} ms: ${JSON.stringify(report.stalls)}`,
+        `[px-flood] garbage ${garbage}: connected after ${Math.round(connectedMs)} ms; ` +
+          `after ${SOAK_MS / 1000} s more: ${serving.length} serving peers ` +
+          `(${serving.filter((id) => good.includes(id)).length} good), peer store ${peerStore}, ` +
+          `SDK dial queue ${queued}, flooder asked ${queries}×, ` +
+          `heap +${(heapGrowth / 2 ** 20).toFixed(1)} MiB (collected, node stopped); ` +
+          `event loop: longest gap ${report.maxGapMs} ms, ` +
+          `our longest synchronous stretch ${report.longestOursMs} ms, ours in all ${report.totalOursMs} ms; ` +
+          `stalls over ${STALL_MS} ms: ${JSON.stringify(report.stalls)}`,
       );
-      log(
-        `[px-flood] events: ${JSON.stringify(state.events.filter((event) => event.type === "discovery" || event.type === "peer:replaced"))}`,
-      );
+      const events = state.events.filter((event) => event.type === "discovery" || event.type === "peer:replaced");
+      log(`[px-flood] events: ${JSON.stringify(events)}`);
 
       expect(connectedMs).toBeLessThan(CONNECTED_WITHIN_MS);
       expect(serving).not.toContain(flooder);

@@ -123,7 +123,8 @@ describe("pxFlood", () => {
     for (const { enr } of flood) byPort.set(enr!.tcp!, (byPort.get(enr!.tcp!) ?? 0) + 1);
     const [tarpitPort, tarpitRecords] = [...byPort].find(([, count]) => count === 20) ?? [];
     console.log(
-      `[fleet-hostile] pxFlood 200/3: ${decoded.length} distinct (${garbage.length} garbage, ${flood.length} flood on ${byPort.size} ports), ` +
+      `[fleet-hostile] pxFlood 200/3: ${decoded.length} distinct ` +
+        `(${garbage.length} garbage, ${flood.length} flood on ${byPort.size} ports), ` +
         `${records.length - distinct.size} duplicates`,
     );
     expect(garbage).toHaveLength(3);
@@ -156,7 +157,8 @@ describe("pxFlood", () => {
     const started = performance.now();
     expect(await askPeers(client, 0, 60)).toHaveLength(5_000);
     console.log(
-      `[fleet-hostile] first 5 000-record answer after ${Math.round(performance.now() - started)} ms (records built when the fault was set)`,
+      `[fleet-hostile] first 5 000-record answer after ${Math.round(performance.now() - started)} ms ` +
+        "(records built when the fault was set)",
     );
     expect((await fleet.stats(0)).peerExchangeRecordsSent).toBeGreaterThanOrEqual(5_000);
   });
@@ -188,7 +190,8 @@ describe("pxFlood", () => {
     console.log(
       `[fleet-hostile] SDK alone vs pxFlood(5 000, no garbage): ${peers} peers in its store (fleet: 3 nodes) ` +
         `${Math.round(floodedAfter)} ms after start; ${stats.tarpitConnections - tarpitBefore} tarpit connections; ` +
-        `event loop stalled up to ${Math.round(loop.max / 1e6)} ms; heap +${Math.round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20)} MiB`,
+        `event loop stalled up to ${Math.round(loop.max / 1e6)} ms; ` +
+        `heap +${Math.round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20)} MiB`,
     );
     expect(peers).toBeGreaterThanOrEqual(1_000);
   });
@@ -284,7 +287,7 @@ describe("dropConnection", () => {
   const connectedToNodeOne = (client: LightNode) =>
     client.libp2p.getPeers().some((peer) => peer.toString() === fleet.nodes[1]!.peerId);
 
-  it("afterRequests: N requests are answered, the next costs the light node its connection; a new connection counts afresh", async () => {
+  it("afterRequests: N requests answered, the next costs the light node its connection; a new one counts afresh", async () => {
     const client = await pinnedToNodeOne();
     await fleet.setFault(1, { dropConnection: { afterRequests: 2 } });
     const droppedBefore = (await fleet.stats(1)).connectionsDropped;

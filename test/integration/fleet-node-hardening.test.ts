@@ -104,7 +104,8 @@ describe("frame reading", () => {
     const cpu = process.cpuUsage(before);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(
-      `[fleet-hardening] 4 MiB in ${chunks.length} chunks of 1 KiB: ${cpuMs.toFixed(0)} ms CPU, ${(performance.now() - started).toFixed(0)} ms wall`,
+      `[fleet-hardening] 4 MiB in ${chunks.length} chunks of 1 KiB: ` +
+        `${cpuMs.toFixed(0)} ms CPU, ${(performance.now() - started).toFixed(0)} ms wall`,
     );
     expect(first.kind).toBe("frame");
     if (first.kind !== "frame") return;

@@ -432,7 +432,8 @@ describe("discovery", () => {
         "connections to every non-bootstrap node",
       );
       console.log(
-        `[fleet-sdk] peer exchange: connected to all ${others.length} non-bootstrap nodes ${Math.round(performance.now() - started)} ms after createLightNode`,
+        `[fleet-sdk] peer exchange: connected to all ${others.length} non-bootstrap nodes ` +
+          `${Math.round(performance.now() - started)} ms after createLightNode`,
       );
       for (const node of others) {
         const peer = await client.libp2p.peerStore.get(connectionTo(client, node.peerId)!.remotePeer);
@@ -491,7 +492,7 @@ describe("node lifecycle seen from the client", () => {
     }
   });
 
-  it("freeze: the node answers nothing until thawed; a client pinging every 500 ms drops it, then reconnects after thaw", async () => {
+  it("freeze: the node answers nothing until thawed; a client pinging every 500 ms drops it, reconnects after thaw", async () => {
     // The SDK's defaults notice a frozen peer only after about 13 s (libp2p's 10 s connection monitor).
     const client = await pinnedClient(3, {
       libp2p: { connectionMonitor: { pingInterval: 500, pingTimeout: { minTimeout: 500, maxTimeout: 1_000 } } },

@@ -71,7 +71,7 @@ describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
     });
   });
 
-  it("--json prints a line per node, the light node options and the control API; --fault and --ready-timeout apply; SIGINT closes everything", async () => {
+  it("--json: a line per node, light node options, control API; --fault/--ready-timeout apply; SIGINT closes all", async () => {
     const cli = spawn(
       process.execPath,
       [
@@ -153,7 +153,8 @@ describe("the fleet CLI (waku-fleet, npm run fleet)", () => {
         process.kill(npm.pid!, signal);
         const took = await waitUntilGone(tree, 30_000);
         console.log(
-          `[fleet-cli] ${signal} to npm run fleet: all ${tree.length} processes gone after ${Math.round(took)} ms (${Math.round(performance.now() - sent)} ms)`,
+          `[fleet-cli] ${signal} to npm run fleet: ` +
+            `all ${tree.length} processes gone after ${Math.round(took)} ms (${Math.round(performance.now() - sent)} ms)`,
         );
       } finally {
         try {

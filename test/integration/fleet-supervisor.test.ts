@@ -259,7 +259,12 @@ describe("a node that cannot start", () => {
     leftovers = descendants(process.pid);
     console.log(`[fleet-supervisor] ready timeout: ${neverLoaded?.message.split("\n")[0]}`);
     expect(neverLoaded?.message).toMatch(
-      /^fleet node 0 failed to start: no ready message within 300 ms \(its code had not even finished loading; load average [\d.]+ on \d+ cores\)\. On a busy machine give it longer: startFleet\(\{ readyTimeoutMs: 60000 \}\) or npm run fleet -- --ready-timeout 60000/,
+      new RegExp(
+        /^fleet node 0 failed to start: no ready message within 300 ms /.source +
+          /\(its code had not even finished loading; load average [\d.]+ on \d+ cores\)\. /.source +
+          /On a busy machine give it longer: startFleet\(\{ readyTimeoutMs: 60000 \}\) or npm run fleet -- --ready-timeout 60000/
+            .source,
+      ),
     );
     expect(leftovers.filter(isAlive)).toEqual([]);
 
@@ -367,7 +372,8 @@ describe("children die with their parent", () => {
         await exited;
         const took = await waitUntilGone(all, 5_000);
         console.log(
-          `[fleet-supervisor] parent SIGKILLed${frozen ? " (one node frozen)" : ""}: all children gone after ${Math.round(took)} ms`,
+          `[fleet-supervisor] parent SIGKILLed${frozen ? " (one node frozen)" : ""}: ` +
+            `all children gone after ${Math.round(took)} ms`,
         );
       } finally {
         parent.kill("SIGKILL");

@@ -95,7 +95,8 @@ async function expectNothingLost(fault: string): Promise<void> {
   const duplicates = texts.length - new Set(texts).size;
   log(
     `${fault}: receiver got ${texts.length} (${inbox.fromStore()} back-filled) of ${publisher.accepted.length} published; ` +
-      `missing ${missing.length}, duplicates ${duplicates}, out of order ${inbox.outOfOrder()}; last back-fill ${JSON.stringify(watcher.getSync().lastBackfill)}`,
+      `missing ${missing.length}, duplicates ${duplicates}, out of order ${inbox.outOfOrder()}; ` +
+      `last back-fill ${JSON.stringify(watcher.getSync().lastBackfill)}`,
   );
   expect(missing).toEqual([]);
   expect(duplicates).toBe(0);
@@ -113,12 +114,12 @@ async function expectNothingLost(fault: string): Promise<void> {
   const multiple = [...stored.entries()].filter(([, hashes]) => hashes.length !== 1).map(([text]) => text);
   const wrongHash = queued.filter(([text, hash]) => stored.has(text) && stored.get(text)![0] !== hash).map(([text]) => text);
   log(
-    `${fault}: sender queued ${outboxSender.hashes.size}, in store ${stored.size}; not stored ${notStored.length}, stored more than once ${multiple.length}, other hash ${wrongHash.length}`,
+    `${fault}: sender queued ${outboxSender.hashes.size}, in store ${stored.size}; not stored ${notStored.length}, ` +
+      `stored more than once ${multiple.length}, other hash ${wrongHash.length}`,
   );
   for (const text of notStored) {
-    log(
-      `  not stored: ${text} → ${JSON.stringify(outboxSender.outbox.getSnapshot().items.find((item) => item.hash === outboxSender.hashes.get(text)) ?? "not in the outbox")}`,
-    );
+    const item = outboxSender.outbox.getSnapshot().items.find((entry) => entry.hash === outboxSender.hashes.get(text));
+    log(`  not stored: ${text} → ${JSON.stringify(item ?? "not in the outbox")}`);
   }
   expect(outboxSender.refused).toEqual([]);
   expect(notStored).toEqual([]);

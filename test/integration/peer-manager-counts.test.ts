@@ -116,7 +116,8 @@ describe("peer manager against the fleet", () => {
     const result = await manager.reconnect({ timeoutMs: 15_000 });
     const sinceRestart = performance.now() - restartedAt;
     console.log(
-      `[peer-manager] reconnect() after a full fleet restart: ok=${result.ok}, connected ${Math.round(sinceRestart)} ms after the restart, ${result.dialed} dial(s)`,
+      `[peer-manager] reconnect() after a full fleet restart: ok=${result.ok}, ` +
+        `connected ${Math.round(sinceRestart)} ms after the restart, ${result.dialed} dial(s)`,
     );
     expect(result.ok).toBe(true);
     expect(manager.store.getState().status).toBe("connected");

@@ -83,7 +83,8 @@ describe("<WakuPeersProvider> on a real node", () => {
     }
     const seen = statuses.slice(rendersBefore);
     console.log(
-      `[provider] 30 re-renders: ${managersAttached - managersBefore} new managers, statuses seen ${JSON.stringify([...new Set(seen)])}`,
+      `[provider] 30 re-renders: ${managersAttached - managersBefore} new managers, ` +
+        `statuses seen ${JSON.stringify([...new Set(seen)])}`,
     );
     expect(managersAttached).toBe(managersBefore);
     expect(managersBefore).toBe(1);

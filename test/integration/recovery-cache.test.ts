@@ -79,9 +79,10 @@ describe("peer cache", () => {
     await waitForState(secondRun.manager, (state) => state.status === "connected", 30_000, "second run connected");
     const secondConnectedMs = Math.round(performance.now() - second.startedAt);
     log(`start → connected: ${firstConnectedMs} ms without a cache, ${secondConnectedMs} ms from the cache`);
-    log(
-      `second run connected in this order: ${second.connectOrder.map((id) => (bootstrapIds.has(id) ? "bootstrap" : remembered.includes(id) ? "cached" : "other")).join(", ")}`,
+    const order = second.connectOrder.map((id) =>
+      bootstrapIds.has(id) ? "bootstrap" : remembered.includes(id) ? "cached" : "other",
     );
+    log(`second run connected in this order: ${order.join(", ")}`);
     expect(remembered).toContain(second.connectOrder[0]);
     const tags = Object.values(secondRun.manager.store.getState().peers)
       .filter((peer) => remembered.includes(peer.id))

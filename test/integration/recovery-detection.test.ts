@@ -81,7 +81,7 @@ describe("dead peers leave the counts fast", () => {
     expect(manager.store.getState().status).toBe("connected");
   });
 
-  it("a node that resets the connection mid-burst (dropConnection) is handled like any loss: out at once, re-dialed on its own cadence, back once it behaves", async () => {
+  it("dropConnection mid-burst is like any loss: out at once, re-dialed on its own cadence, back once it behaves", async () => {
     const fleet = fleetOf3();
     const { node, manager } = await connectedClient(resources, fleet);
     const topic = contentTopic("drop");
@@ -109,7 +109,8 @@ describe("dead peers leave the counts fast", () => {
     ]);
     await poll(() => libp2pSaw.at, 5_000, "libp2p's own peer:disconnect");
     log(
-      `dropConnection → out of the counts: ${Math.round(outMs)} ms after the send; libp2p's peer:disconnect after ${Math.round(libp2pSaw.at! - sentAt)} ms`,
+      `dropConnection → out of the counts: ${Math.round(outMs)} ms after the send; ` +
+        `libp2p's peer:disconnect after ${Math.round(libp2pSaw.at! - sentAt)} ms`,
     );
     expect(sentAt + outMs).toBeLessThan(libp2pSaw.at!);
     expect(manager.store.getState().status).toBe("connected");
@@ -172,7 +173,8 @@ describe("frozen peers", () => {
     // Still two filter peers (the third node was the redundancy), and the SDK's subscription is
     // live on a connected one again: which node it picks is the SDK's choice.
     expect(state.health.filter.connected).toBeGreaterThanOrEqual(2);
-    log(`frozen → the SDK's filter subscription on a connected node: ${Math.round(await filterLiveAgain(fleet, node))} ms later`);
+    const filterLiveMs = Math.round(await filterLiveAgain(fleet, node));
+    log(`frozen → the SDK's filter subscription on a connected node: ${filterLiveMs} ms later`);
     await expectDelivered(node, inbox, topic, "after the freeze", 10_000, fleet);
   });
 });
@@ -228,9 +230,8 @@ describe("healthy peers are never blamed", () => {
     await sleep(5_000);
 
     const state = manager.store.getState();
-    log(
-      `after two 6 s stalls: dropped ${disconnects.length}; stall events ${state.events.filter((event) => event.type === "stall").length}`,
-    );
+    const stallEvents = state.events.filter((event) => event.type === "stall").length;
+    log(`after two 6 s stalls: dropped ${disconnects.length}; stall events ${stallEvents}`);
     expect(state.events.filter((event) => event.type === "peer:liveness-failed" && event.at >= from)).toEqual([]);
     expect(disconnects).toEqual([]);
     expect(state.events.some((event) => event.type === "stall")).toBe(true);
@@ -304,7 +305,8 @@ describe("full redundancy back", () => {
     const allAfterLast = Math.round(performance.now() - lastReady);
     log(
       `down ${Math.round(Math.min(...readyAt) - downAt)} ms; last node listening → connected: ${Math.round(connectedMs)} ms, ` +
-        `all ${indexes.length} back: ${allAfterLast} ms (nodes ready within ${Math.round(lastReady - Math.min(...readyAt))} ms of each other)`,
+        `all ${indexes.length} back: ${allAfterLast} ms ` +
+        `(nodes ready within ${Math.round(lastReady - Math.min(...readyAt))} ms of each other)`,
     );
     expect(allAfterLast).toBeLessThanOrEqual(2_000);
     expect(manager.store.getState().recovery.lastRecoveredAt).toBeDefined();

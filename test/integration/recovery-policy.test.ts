@@ -152,7 +152,8 @@ describe("peer policy (shipped defaults)", () => {
       "the silent filter node replaced",
     );
     log(
-      `filter node silent → found out and replaced: ${Math.round(performance.now() - silentAt)} ms (the SDK alone: never, it answers pings)`,
+      `filter node silent → found out and replaced: ${Math.round(performance.now() - silentAt)} ms ` +
+        `(the SDK alone: never, it answers pings)`,
     );
     await waitForState(manager, (state) => state.peers[victimId]?.connected === false, 5_000, "the silent node hung up");
     const row = manager.store.getState().peers[victimId]!;

@@ -198,7 +198,10 @@ class Canary {
     state.lastJudgedKey = judgedKey;
   }
 
-  /** Subscribes the judged peers to the canary topic, pushes a probe, waits, judges. Returns the probe time, or `undefined` when nothing was judged. */
+  /**
+   * Subscribes the judged peers to the canary topic, pushes a probe, waits, judges. Returns the probe time, or `undefined`
+   * when nothing was judged.
+   */
   async #probe(subscription: SubscriptionView, state: TopicState, judged: readonly string[]): Promise<number | undefined> {
     const { pubsubTopic } = subscription;
     const canaryTopic = state.canaryTopic as string;

@@ -152,8 +152,9 @@ function report(
   const dropped = counts.malformed + counts.duplicates + counts.sharedAddress + counts.overCap;
   if (!answer.flooding && dropped === 0 && !answer.cut) return;
   const detail =
-    `peer exchange: ${answer.records} records for ${answer.asked} asked${answer.cut ? " (cut off)" : ""}; ${answer.taken} taken, ` +
-    `${counts.malformed} malformed, ${counts.duplicates} duplicates, ${counts.sharedAddress} on an address already named, ${counts.overCap} over the cap`;
+    `peer exchange: ${answer.records} records for ${answer.asked} asked${answer.cut ? " (cut off)" : ""}; ` +
+    `${answer.taken} taken, ${counts.malformed} malformed, ${counts.duplicates} duplicates, ` +
+    `${counts.sharedAddress} on an address already named, ${counts.overCap} over the cap`;
   runtime.event("discovery", source, detail);
   if (!answer.flooding) return;
   sources.ban(source);

@@ -29,7 +29,13 @@ export interface OrderOptions {
  * with the contested ones (discovered on an address other identities claimed too: a flood).
  *
  * @example
- * const order = orderDialCandidates(candidates, { startup: false, isBlocked: () => false, replaceBelowScore: 50, random: Math.random, now: Date.now() });
+ * const order = orderDialCandidates(candidates, {
+ *   startup: false,
+ *   isBlocked: () => false,
+ *   replaceBelowScore: 50,
+ *   random: Math.random,
+ *   now: Date.now(),
+ * });
  */
 export function orderDialCandidates(candidates: readonly DialCandidate[], options: OrderOptions): DialCandidate[] {
   const classes: DialCandidate[][] = [[], [], [], []];

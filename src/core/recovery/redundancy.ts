@@ -11,7 +11,8 @@ import { backoffDelay } from "./backoff.js";
  * requires (peer exchange by default) wants none.
  *
  * @example
- * redundancyTarget({ lightPush: 2, filter: 2, store: 1, peerExchange: 0 }, 1); // { lightPush: 3, filter: 3, store: 2, peerExchange: 0 }
+ * redundancyTarget({ lightPush: 2, filter: 2, store: 1, peerExchange: 0 }, 1);
+ * // { lightPush: 3, filter: 3, store: 2, peerExchange: 0 }
  */
 export function redundancyTarget(requirements: Readonly<Requirements>, extraPeers: number): Readonly<Requirements> {
   const target = { ...requirements };

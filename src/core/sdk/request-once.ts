@@ -45,7 +45,12 @@ const PREFIX_BYTES = 10;
  * it (mplex drops a connection that keeps getting messages for streams it has forgotten).
  *
  * @example
- * const { payload, truncated } = await requestOnce(libp2p.getConnections(peerId), codec, frame, { maxBytes: 1 << 20, timeoutMs: 10_000, clock, lifetime });
+ * const { payload, truncated } = await requestOnce(libp2p.getConnections(peerId), codec, frame, {
+ *   maxBytes: 1 << 20,
+ *   timeoutMs: 10_000,
+ *   clock,
+ *   lifetime,
+ * });
  */
 export async function requestOnce(
   connections: readonly ConnectionLike[],

@@ -78,7 +78,10 @@ export interface SubscriptionView {
   peers: Map<string, unknown>;
 }
 
-/** `node.filter.subscriptions` (a Map of pubsub topic → `{ peers: Map, contentTopics: [] }`), or `undefined` when its shape is unknown. */
+/**
+ * `node.filter.subscriptions` (a Map of pubsub topic → `{ peers: Map, contentTopics: [] }`), or `undefined` when its
+ * shape is unknown.
+ */
 export function filterSubscriptions(node: unknown): SubscriptionView[] | undefined {
   const subscriptions = read(read(node, "filter"), "subscriptions");
   if (!(subscriptions instanceof Map)) return undefined;

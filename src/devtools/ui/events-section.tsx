@@ -15,7 +15,7 @@ export function EventsSection({ history }: { history: readonly PeerEvent[] }): R
       </h3>
       <ol className="list scroll mono">
         {newestFirst.map((event, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: events have no id; the position counted from the oldest stays the same as new ones arrive
+          // biome-ignore lint/suspicious/noArrayIndexKey: events have no id; a position counted from the oldest is stable
           <li key={`${event.at}-${history.length - index}`} className="event" data-type={event.type}>
             <span className="muted">{clockTime(event.at)}</span>
             <span>{event.type}</span>

@@ -1,6 +1,6 @@
 import type { ReactElement } from "react";
 
-import type { PeerManager } from "../../core/index.js";
+import type { PeerManager, SyncState } from "../../core/index.js";
 import { clockTime, duration, shortId } from "./format.js";
 import { useMessageActivity } from "./use-message-activity.js";
 
@@ -54,14 +54,7 @@ export function MessagesSection({ manager }: { manager: PeerManager | undefined 
           >
             Receiving <span className="mono">{contentTopic}</span>:{" "}
             <span className={sync.status === "live" ? "ok" : sync.status === "gap" ? "bad" : "short"}>{sync.status}</span>
-            {sync.lastBackfill && (
-              <span className="small muted">
-                {" "}
-                · last back-fill ({sync.lastBackfill.reason}) {sync.lastBackfill.delivered} new of {sync.lastBackfill.found} in{" "}
-                {duration(sync.lastBackfill.durationMs)}
-                {sync.lastBackfill.ok ? "" : ", failed"}
-              </span>
-            )}
+            {sync.lastBackfill && lastBackfillNote(sync.lastBackfill)}
             {sync.unfilled.length > 0 && (
               <ul className="list small">
                 {sync.unfilled.map((gap) => (
@@ -75,5 +68,16 @@ export function MessagesSection({ manager }: { manager: PeerManager | undefined 
         ))}
       </ul>
     </div>
+  );
+}
+
+/** The last back-fill of a watcher: why it ran, what it found and delivered, how long it took. */
+function lastBackfillNote(backfill: NonNullable<SyncState["lastBackfill"]>): ReactElement {
+  return (
+    <span className="small muted">
+      {" "}
+      · last back-fill ({backfill.reason}) {backfill.delivered} new of {backfill.found} in {duration(backfill.durationMs)}
+      {backfill.ok ? "" : ", failed"}
+    </span>
   );
 }

@@ -15,6 +15,7 @@ export function RecoverySection({
 }): ReactElement {
   const { recovery, lost, lastError, online } = state;
   const automatic = recovery.inProgress && !recovery.manual;
+  const progress = recovery.progress;
   return (
     <div className="section" data-testid="devtools-recovery" data-in-progress={String(recovery.inProgress)}>
       <h3 className="label">Recovery</h3>
@@ -35,8 +36,7 @@ export function RecoverySection({
           Manual reconnect:{" "}
           {recovery.manual ? (
             <span className="short" data-testid="devtools-reconnect-progress">
-              dialed {recovery.progress?.dialed ?? 0} / {recovery.progress?.total ?? "?"}, {recovery.progress?.succeeded ?? 0}{" "}
-              answered
+              dialed {progress?.dialed ?? 0} / {progress?.total ?? "?"}, {progress?.succeeded ?? 0} answered
             </span>
           ) : (
             <span className="muted">none running</span>

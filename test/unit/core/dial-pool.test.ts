@@ -16,7 +16,7 @@ const harness = managerHarness({
 });
 
 describe("the dial pool", () => {
-  it("does not let a dial that hangs (a tarpit) hold up the next candidates: past SLOW_DIAL_MS they are dialed meanwhile", async () => {
+  it("does not let a hanging dial (a tarpit) hold up later candidates: past SLOW_DIAL_MS they are dialed meanwhile", async () => {
     const fake = createFakeNode();
     fake.knowPeer("TARPIT", { protocols: [...FULL] });
     fake.knowPeer("GOOD", { protocols: [...FULL] });

@@ -65,7 +65,7 @@ function threePeers(): FakeNode {
 const LIVENESS = DEFAULT_OPTIONS.liveness!;
 
 describe("liveness pings", () => {
-  it("drop a frozen loopback peer within interval + the timeout floor (under 1.5 s with the shipped defaults) and blame it", async () => {
+  it("drop a frozen loopback peer within interval + timeout floor (under 1.5 s with shipped defaults) and blame it", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
     const manager = await start(fake);
@@ -106,7 +106,7 @@ describe("liveness pings", () => {
     expect(manager.store.getState().peers.B?.connected).toBe(false);
   });
 
-  it("leave a connection's slow first answer (its warm-up) out of the timeout: a peer frozen soon after connecting is still out fast", async () => {
+  it("leave a connection's slow first answer out of the timeout: a peer frozen soon after connecting is out fast", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
     ping.behaviour.set("B", { kind: "answer", rttMs: 1_500 }); // the first ping of a fresh connection, on a busy machine
@@ -119,7 +119,7 @@ describe("liveness pings", () => {
     expect(manager.store.getState().peers.B?.connected).toBe(false);
   });
 
-  it("keep libp2p's connection monitor from aborting connections while they run (it blames the app's own stalls), and give it back on stop", async () => {
+  it("disable the aborts of libp2p's connection monitor while running (it blames app stalls); restore them on stop", async () => {
     const fake = threePeers();
     installPing(fake);
     const monitor = { abortConnectionOnPingFailure: true };

@@ -220,7 +220,7 @@ describe("the SDK's peer exchange, bounded by the manager", () => {
     expect(idsOf(await px.query("S"))).toHaveLength(5);
   });
 
-  it("a flood: at most one record per address, the uncontested ones first, capped; the source penalised and never asked again", async () => {
+  it("a flood: at most one record per address, uncontested first, capped; the source penalised, never asked again", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL] });
     const px = installFakePeerExchange(fake);
@@ -235,7 +235,8 @@ describe("the SDK's peer exchange, bounded by the manager", () => {
     expect(ids.slice(0, 2).sort()).toEqual(genuineIds);
     const events = manager.store.getState().events;
     expect(events.find((event) => event.type === "discovery" && event.peerId === "S")?.detail).toBe(
-      `peer exchange: 123 records for 60 asked; ${MAX_PEERS_PER_ANSWER} taken, 1 malformed, 0 duplicates, 80 on an address already named, ${42 - MAX_PEERS_PER_ANSWER} over the cap`,
+      `peer exchange: 123 records for 60 asked; ${MAX_PEERS_PER_ANSWER} taken, 1 malformed, 0 duplicates, ` +
+        `80 on an address already named, ${42 - MAX_PEERS_PER_ANSWER} over the cap`,
     );
     expect(events.some((event) => event.type === "peer:replaced" && event.peerId === "S")).toBe(true);
     expect(fake.libp2p.getConnections().map((connection) => connection.remotePeer.toString())).toEqual(["A"]);
@@ -259,7 +260,7 @@ describe("the SDK's peer exchange, bounded by the manager", () => {
     expect(streams).toHaveLength(1);
   });
 
-  it("the peers taken become dial candidates once the peer store has their addresses, and are forgotten after one failed dial", async () => {
+  it("peers taken become dial candidates once the peer store has their addresses; one failed dial forgets them", async () => {
     const fake = createFakeNode();
     const px = installFakePeerExchange(fake);
     connectSource(fake, "S", answerFrame([record(0, 1001)]));

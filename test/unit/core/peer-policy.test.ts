@@ -149,7 +149,7 @@ describe("the bootstrap rule in the manager", () => {
   });
   const start = harness.start;
 
-  it("hangs up surplus bootstrap peers once others suffice, keeps them from being re-dialed, and lets them back when needed", async () => {
+  it("hangs up surplus bootstrap peers once others suffice, does not re-dial them, lets them back when needed", async () => {
     const fake = createFakeNode();
     fake.connectPeer("boot1", { protocols: [...FULL], tags: ["bootstrap"], openedAt: 1 });
     fake.connectPeer("boot2", { protocols: [...FULL], tags: ["bootstrap"], openedAt: 2 });

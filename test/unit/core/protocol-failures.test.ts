@@ -59,7 +59,7 @@ describe("protocol failures observed on the SDK", () => {
     await expect(fake.libp2p.dial({ toString: () => "B" })).rejects.toThrow(/denied/);
   });
 
-  it("a replaced peer is replaced by a spare when the requirements need one, and comes back on probation after the quarantine", async () => {
+  it("a replaced peer gives way to a spare when requirements need one, and returns on probation after quarantine", async () => {
     const fake = fleet(["A", "B"]);
     fake.knowPeer("C", { protocols: [...FULL] });
     fake.scriptDial("C", "ok");

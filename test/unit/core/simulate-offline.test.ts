@@ -30,7 +30,7 @@ async function startedSimulatingOffline() {
 }
 
 describe("manager.simulateOffline", () => {
-  it("makes the manager act as on a real outage of the device: offline, no dialing, then a check the moment it ends", async () => {
+  it("makes the manager act as on a real device outage: offline, no dialing, then a check the moment it ends", async () => {
     const environment = manualEnvironment();
     const fake = twoServicePeersAndASpare();
     const manager = await harness.start(fake, { environment });

@@ -38,7 +38,7 @@ async function renderPanel(manager: MockPeerManager, extra?: React.ReactNode) {
 }
 
 describe("<WakuPeersDevtoolsPanel>", () => {
-  it("shows the live state: status, counts against requirements (peer exchange counted, not required), peers with labels", async () => {
+  it("shows the live state: status, counts vs requirements (peer exchange counted, not required), labelled peers", async () => {
     const manager = mock({ status: "connected" });
     const { root } = await renderPanel(manager);
     expect(byTestId(root, "devtools-status").dataset.status).toBe("connected");

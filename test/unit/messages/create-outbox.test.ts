@@ -9,7 +9,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const fast = { initialDelayMs: 5, maxDelayMs: 20, jitter: 0, attemptTimeoutMs: 500 };
 
 describe("createOutbox", () => {
-  it("sends the same bytes under the same hash on every retry, each attempt on another peer, and reports the failures", async () => {
+  it("sends the same bytes under the same hash on every retry, each attempt on another peer, and reports failures", async () => {
     const node = fakeNode();
     const manager = fakeManager(connectedState());
     let answers = 0;

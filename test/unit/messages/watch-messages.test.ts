@@ -125,7 +125,7 @@ describe("watchMessages", () => {
     second.watcher.stop();
   });
 
-  it("reports the start of a gap that only late-starting stores answered, and fills it from a store that appears later", async () => {
+  it("reports the start of a gap only late-starting stores answered, and fills it from a store that appears later", async () => {
     const node = fakeNode(() => ["A", "B", "S"]);
     const manager = fakeManager(connectedState());
     const received: ReceivedMessage[] = [];

@@ -62,7 +62,7 @@ describe("the message mocks under MockWakuPeersProvider", () => {
     expect(node.stored).toEqual([status.result.current?.hash]);
   });
 
-  it("sendResult fails every attempt until set back to ok; each retry goes to another light push peer with the same hash", async () => {
+  it("sendResult fails every attempt until set back to ok; each retry goes to another light push peer, same hash", async () => {
     node.sendResult = { error: "Remote peer rejected" };
     const { result } = renderHook(() => useSender(), { wrapper: Wrapper });
     await advance(0);
@@ -82,7 +82,7 @@ describe("the message mocks under MockWakuPeersProvider", () => {
     expect(manager.calls.reportFailure.map((call) => call.peerId)).toContain("mock-peer-1");
   });
 
-  it("deliver() reaches useMessages by filter; a message only the store has arrives by back-fill after lose → restore", async () => {
+  it("deliver() reaches useMessages by filter; a store-only message arrives by back-fill after lose → restore", async () => {
     const { result } = renderHook(() => useMessages(TOPIC, { storage: false, backfill: { settleMs: 0 } }), { wrapper: Wrapper });
     await advance(0);
     expect(result.current.sync.status).toBe("live");
