@@ -27,6 +27,12 @@ export const FULL = ["lightPush", "filter", "store"] as const;
 /** A `random` that keeps candidates in their stored order (every shuffle draw picks the last slot). */
 export const inOrder = (): number => 0.999999;
 
+/**
+ * Options that keep every part but the one a test is about quiet: candidates in stored order, no
+ * liveness pings, no peer cache, no filter canary. Spread before the test's own options.
+ */
+export const QUIET_PARTS = { random: inOrder, liveness: false, peerCache: false, filterCanary: false } as const;
+
 export interface HarnessConfig {
   /** Fake timers around each test (default true). */
   fakeTimers?: boolean;

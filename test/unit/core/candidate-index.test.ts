@@ -1,15 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { manualEnvironment } from "../../../src/core/index.js";
-import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle, QUIET_PARTS } from "../_harness.js";
 
 const harness = managerHarness({
   prepare: (options) => ({
     environment: manualEnvironment(),
-    random: inOrder,
-    liveness: false,
-    peerCache: false,
-    filterCanary: false,
+    ...QUIET_PARTS,
     ...options,
   }),
 });

@@ -2,15 +2,12 @@ import { describe, expect, it, vi } from "vitest";
 
 import { manualEnvironment } from "../../../src/core/index.js";
 import { SLOW_DIAL_MS } from "../../../src/core/recovery/dial-pool.js";
-import { createFakeNode, FULL, inOrder, managerHarness } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, QUIET_PARTS } from "../_harness.js";
 
 const harness = managerHarness({
   prepare: (options) => ({
     environment: manualEnvironment(),
-    random: inOrder,
-    liveness: false,
-    peerCache: false,
-    filterCanary: false,
+    ...QUIET_PARTS,
     ...options,
   }),
 });

@@ -11,16 +11,13 @@ import { decodeRlpByteStrings } from "../../../src/core/discovery/rlp-list.js";
 import { RecordScreen } from "../../../src/core/discovery/screen-records.js";
 import { encodeVarint } from "../../../src/core/sdk/varint.js";
 import type { FakeNode } from "../_harness.js";
-import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle, QUIET_PARTS } from "../_harness.js";
 
 const harness = managerHarness({
   fakeTimers: false,
   prepare: (options) => ({
     environment: manualEnvironment(),
-    random: inOrder,
-    liveness: false,
-    peerCache: false,
-    filterCanary: false,
+    ...QUIET_PARTS,
     recovery: false,
     ...options,
   }),

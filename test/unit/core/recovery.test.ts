@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ManualEnvironment } from "../../../src/core/index.js";
 import { manualEnvironment } from "../../../src/core/index.js";
 import type { FakeNode } from "../_harness.js";
-import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle, QUIET_PARTS } from "../_harness.js";
 
 let environment: ManualEnvironment;
 beforeEach(() => {
@@ -13,10 +13,7 @@ beforeEach(() => {
 const harness = managerHarness({
   prepare: (options) => ({
     environment,
-    random: inOrder,
-    liveness: false,
-    peerCache: false,
-    filterCanary: false,
+    ...QUIET_PARTS,
     ...options,
     recovery: { backoff: { jitter: 0 }, ...(options.recovery === false ? {} : options.recovery) },
   }),

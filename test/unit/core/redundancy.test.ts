@@ -5,7 +5,7 @@ import { DEFAULT_OPTIONS, DEFAULT_REQUIREMENTS, manualEnvironment } from "../../
 import { afterRedial, missingProtocols, peersShort, redundancyTarget } from "../../../src/core/internal.js";
 import { computeHealth, NO_PEERS } from "../../../src/core/internal.js";
 import type { FakeNode } from "../_harness.js";
-import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle, QUIET_PARTS } from "../_harness.js";
 
 const POLICY = { ...DEFAULT_OPTIONS.recovery!.redundancy!.backoff, jitter: 0 };
 
@@ -54,10 +54,7 @@ beforeEach(() => {
 const harness = managerHarness({
   prepare: (options) => ({
     environment,
-    random: inOrder,
-    liveness: false,
-    peerCache: false,
-    filterCanary: false,
+    ...QUIET_PARTS,
     ...options,
     recovery: {
       backoff: { jitter: 0 },

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { manualEnvironment } from "../../../src/core/index.js";
-import { createFakeNode, FULL, inOrder, managerHarness, settle } from "../_harness.js";
+import { createFakeNode, FULL, managerHarness, settle, QUIET_PARTS } from "../_harness.js";
 
 const harness = managerHarness({
-  prepare: (options) => ({ random: inOrder, liveness: false, peerCache: false, filterCanary: false, ...options }),
+  prepare: (options) => ({ ...QUIET_PARTS, ...options }),
 });
 
 function twoServicePeersAndASpare() {
