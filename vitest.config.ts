@@ -14,7 +14,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.{ts,tsx}"],
           environment: "happy-dom",
-          setupFiles: ["test/setup/unhandled.ts"],
+          setupFiles: ["test/setup/unhandled.ts", "test/setup/react-cleanup.ts"],
           // Run @waku/react through Vite so a vi.mock("@waku/sdk") reaches its imports too.
           server: { deps: { inline: ["@waku/react"] } },
         },
