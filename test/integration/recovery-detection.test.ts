@@ -6,12 +6,15 @@
 import { describe, expect, it } from "vitest";
 
 import type { LightNode } from "@waku/sdk";
+import { preloadPeerManager } from "../../src/core/index.js";
 import {
+  attach,
   connectedClient,
   contentTopic,
   countedPeers,
   expectDelivered,
   filterLiveAgain,
+  lightNodeFor,
   log,
   nodesWithSubscriptions,
   poll,
@@ -265,6 +268,50 @@ describe("full redundancy back", () => {
     );
     const backMs = Math.round(performance.now() - listeningAt);
     log(`spare restarted → back in the counts: ${backMs} ms (the SDK alone: its 60 s failed-dial cooldown)`);
+    expect(backMs).toBeLessThanOrEqual(2_000);
+    expect(manager.store.getState().recovery.manual).toBe(false);
+  });
+
+  it("a spare killed the moment it connects (before identify) is re-dialed as well, and back within 2 s", async () => {
+    const fleet = fleetOf3();
+    // As <WakuPeersProvider> does while its node is created: the manager's parts (the dial candidate
+    // index among them) then start with it, before the first peer-exchange peer connects.
+    await preloadPeerManager();
+    const node = await lightNodeFor(resources, fleet);
+    const serviceIds = new Set(fleet.nodes.filter((info) => info.role !== "bootstrap").map((info) => info.peerId));
+    let killed: { peerId: string; index: number; done: Promise<void> } | undefined;
+    const identified = new Set<string>();
+    const onConnect = (event: CustomEvent<{ toString(): string }>): void => {
+      const id = event.detail.toString();
+      const info = fleet.nodes.find((candidate) => candidate.peerId === id);
+      if (killed !== undefined || info === undefined || !serviceIds.has(id)) return;
+      killed = { peerId: id, index: info.index, done: fleet.kill(info.index) };
+    };
+    const onIdentify = (event: CustomEvent<{ peerId: { toString(): string } }>): void =>
+      void identified.add(event.detail.peerId.toString());
+    node.libp2p.addEventListener("peer:connect", onConnect);
+    node.libp2p.addEventListener("peer:identify", onIdentify);
+    resources.add("connect listeners", node, (value) => {
+      value.libp2p.removeEventListener("peer:connect", onConnect);
+      value.libp2p.removeEventListener("peer:identify", onIdentify);
+    });
+    const { manager } = attach(resources, node, fleet);
+    const spare = await poll(() => killed, 30_000, "a service node connected (and was killed at once)");
+    await spare.done;
+    await poll(
+      () =>
+        node.libp2p.getConnections().some((connection) => connection.remotePeer.toString() === spare.peerId) ? undefined : true,
+      10_000,
+      "the killed spare's connection gone",
+    );
+    const identifiedFirst = identified.has(spare.peerId);
+    await waitForState(manager, (state) => state.status === "connected", 30_000, "connected through the other two");
+
+    await fleet.restart(spare.index);
+    const listeningAt = performance.now();
+    await waitForState(manager, (state) => countedPeers(state).includes(spare.peerId), 10_000, "the restarted spare counted");
+    const backMs = Math.round(performance.now() - listeningAt);
+    log(`spare killed at connect (identify ${identifiedFirst ? "had run" : "had not run"}) → back ${backMs} ms after listening`);
     expect(backMs).toBeLessThanOrEqual(2_000);
     expect(manager.store.getState().recovery.manual).toBe(false);
   });

@@ -1,7 +1,7 @@
 import type { Lifetime } from "../lifetime/lifetime.js";
 import { hasTag, protocolMaskFromCodecs, tagMaskFromPeerTags } from "../peers/codecs.js";
 import { INITIAL_SCORE } from "../peers/score.js";
-import type { Libp2pLike, MultiaddrLike, PeerIdLike, PeerLike } from "../sdk/node-boundary.js";
+import type { IdentifyResultLike, Libp2pLike, MultiaddrLike, PeerIdLike, PeerLike } from "../sdk/node-boundary.js";
 
 export interface DialCandidate {
   id: string;
@@ -32,6 +32,11 @@ interface Entry {
   source: string | undefined;
   /** See {@link DialCandidate.contested}; cleared once the peer identifies. */
   contested: boolean;
+  /**
+   * A connection to it has opened, and identify has not said it serves no Waku protocol: a real
+   * peer, not a flood's dead address, even when it went away before identifying.
+   */
+  reached: boolean;
   lastDialFailureAt: number | undefined;
 }
 
@@ -51,7 +56,7 @@ export interface CandidateIndex {
    * Adds a peer a peer-exchange answer named (already screened and bounded per source, see
    * `bounded-peer-exchange.ts`): dialed by id once the peer store has its addresses (the SDK
    * writes them right after the answer), before it has ever identified. Forgotten after one
-   * failed dial unless it has identified since: a flood's dead addresses do not linger.
+   * failed dial unless it has identified or connected since: a flood's dead addresses do not linger.
    */
   addDiscovered(id: string, source: string, contested: boolean): void;
   isCached(id: string): boolean;
@@ -80,9 +85,15 @@ class Index implements CandidateIndex {
     this.#bootstrapIds = bootstrapIds;
     this.#self = libp2p.peerId.toString();
     const onUpdate = (event: CustomEvent<{ peer: PeerLike }>): void => this.#notePeer(event.detail.peer);
+    const onConnect = (event: CustomEvent<PeerIdLike>): void => this.#noteReached(event.detail.toString());
+    const onIdentify = (event: CustomEvent<IdentifyResultLike>): void => this.#noteIdentified(event.detail);
     libp2p.addEventListener("peer:update", onUpdate);
+    libp2p.addEventListener("peer:connect", onConnect);
+    libp2p.addEventListener("peer:identify", onIdentify);
     lifetime.onEnd(() => {
       libp2p.removeEventListener("peer:update", onUpdate);
+      libp2p.removeEventListener("peer:connect", onConnect);
+      libp2p.removeEventListener("peer:identify", onIdentify);
       this.#entries.clear();
     });
     this.#seed().catch(() => {});
@@ -134,7 +145,8 @@ class Index implements CandidateIndex {
   noteDialFailure(id: string, at: number): void {
     const entry = this.#entries.get(id);
     if (entry === undefined) return;
-    if (entry.protocolMask === 0 && !this.#isAnchored(entry) && entry.source !== undefined) this.#entries.delete(id);
+    if (entry.protocolMask === 0 && !this.#isAnchored(entry) && entry.source !== undefined && !entry.reached)
+      this.#entries.delete(id);
     else entry.lastDialFailureAt = at;
   }
 
@@ -181,6 +193,21 @@ class Index implements CandidateIndex {
     if (protocolMask !== 0) entry.contested = false;
   }
 
+  /** Only peers already indexed: a connection alone does not make a peer a candidate. */
+  #noteReached(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.reached = true;
+  }
+
+  /**
+   * Identify is the only word on what a peer serves: the peer store lists a protocol or two
+   * before it (the one a stream was opened with), so a short list there proves nothing.
+   */
+  #noteIdentified(result: IdentifyResultLike): void {
+    const entry = this.#entries.get(result.peerId.toString());
+    if (entry !== undefined && protocolMaskFromCodecs(result.protocols) === 0) entry.reached = false;
+  }
+
   #entryOf(id: string): Entry {
     let entry = this.#entries.get(id);
     if (entry === undefined) {
@@ -195,6 +222,7 @@ class Index implements CandidateIndex {
         cached: false,
         source: undefined,
         contested: false,
+        reached: false,
         lastDialFailureAt: undefined,
       };
       this.#entries.set(id, entry);
