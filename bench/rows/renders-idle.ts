@@ -2,7 +2,7 @@
  * Idle renders: a real light node connected to a 3-node fleet, nothing happening, liveness on
  * (every service peer pinged every 2 s, round trips measured each time): how often do the
  * `usePeers`, `usePeerHealth` and `useConnectionStatus` components render? Round trips are
- * published only when they change by max(5 ms, 10 %), so ping jitter should render nothing.
+ * published only when they change by max(10 ms, 25 %), so ping jitter should render nothing.
  * Beside a naive hook that sets state on every libp2p event. See ../child/renders-idle.tsx.
  */
 import { lightNodeOptions } from "waku-peers-fleet";

@@ -70,7 +70,7 @@ export interface PeerInfo {
   connectedSince: number | undefined;
   /**
    * Round trip in ms: from our liveness pings, smoothed (as TCP's SRTT), else libp2p's connection
-   * monitor. Published only when it moves by max(5 ms, 10 %), so ping jitter re-renders nothing.
+   * monitor. Published only when it moves by max(10 ms, 25 %), so ping jitter re-renders nothing.
    */
   rttMs: number | undefined;
   /** 0..100; starts at 100, protocol failures lower it. */

@@ -11,7 +11,7 @@ export type UsePeersParameters = WakuPeersHookParameters;
  * Every peer the manager knows: connected peers and recently seen service peers, with their
  * protocols, tags, address, round trip and score (`watchPeers` / `getPeers` of the core). The
  * array keeps its identity while no peer entry changed, so it can be a dependency of `useMemo`;
- * round trips change only by max(5 ms, 10 %), so ping jitter re-renders nothing.
+ * round trips change only by max(10 ms, 25 %), so ping jitter re-renders nothing.
  *
  * @throws {WakuPeersError} `NO_PROVIDER` outside `<WakuPeersProvider>` without `parameters.manager`.
  *

@@ -24,7 +24,20 @@ const fleet = () => {
 };
 
 async function expectStatus(status: string, timeout: number) {
-  await expect.poll(() => badge().getAttribute("data-status"), { timeout, interval: 100 }).toBe(status);
+  try {
+    await expect.poll(() => badge().getAttribute("data-status"), { timeout, interval: 100 }).toBe(status);
+  } catch (error) {
+    // What the manager did meanwhile, from the devtools panel's event log: the failure says why.
+    const events = await page
+      .getByTestId("waku-peers-devtools")
+      .getByTestId("devtools-events")
+      .locator("li")
+      .allTextContents()
+      .catch((reason: unknown) => [`(event log unreadable: ${String(reason)})`]);
+    throw new Error(`status never became ${status} within ${timeout} ms; latest events:\n${events.slice(0, 30).join("\n")}`, {
+      cause: error,
+    });
+  }
 }
 
 async function expectFullCounts(timeout: number) {

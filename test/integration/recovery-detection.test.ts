@@ -272,7 +272,7 @@ describe("full redundancy back", () => {
     expect(manager.store.getState().recovery.manual).toBe(false);
   });
 
-  it("a spare killed the moment it connects (before identify) is re-dialed as well, and back within 2 s", async () => {
+  it("a spare killed the moment it connects (before identify) is re-dialed as well, not left to the SDK", async () => {
     const fleet = fleetOf3();
     // As <WakuPeersProvider> does while its node is created: the manager's parts (the dial candidate
     // index among them) then start with it, before the first peer-exchange peer connects.
@@ -312,7 +312,9 @@ describe("full redundancy back", () => {
     await waitForState(manager, (state) => countedPeers(state).includes(spare.peerId), 10_000, "the restarted spare counted");
     const backMs = Math.round(performance.now() - listeningAt);
     log(`spare killed at connect (identify ${identifiedFirst ? "had run" : "had not run"}) → back ${backMs} ms after listening`);
-    expect(backMs).toBeLessThanOrEqual(2_000);
+    // 0.6-1 s on a quiet machine (the redundancy-restored row measures it); forgotten, it came back only
+    // through the SDK's own re-dial, 6-9 s later. The ceiling leaves a loaded machine room.
+    expect(backMs).toBeLessThanOrEqual(4_000);
     expect(manager.store.getState().recovery.manual).toBe(false);
   });
 

@@ -6,7 +6,7 @@ export type WatchPeersParameters = WatchParameters<readonly PeerInfo[]>;
 
 /**
  * Calls `onChange` whenever a peer row changes (connected, protocols, round trip, score…).
- * Round trips change only by max(5 ms, 10 %), so ping jitter calls nothing.
+ * Round trips change only by max(10 ms, 25 %), so ping jitter calls nothing.
  *
  * @example
  * const unwatch = watchPeers(manager, { onChange: (peers) => table.render(peers) });

@@ -22,16 +22,18 @@ const MAX_RETAINED_DISCONNECTED_PEERS = 32;
 const SERVICE_MASK = protocolBit("lightPush") | protocolBit("filter") | protocolBit("store");
 
 /**
- * Round trips are published only when they change meaningfully (by max(5 ms, 10 %)): ping jitter
- * would otherwise rewrite `peers` every liveness round and re-render an idle page.
+ * Round trips are published only when they change meaningfully (by max(10 ms, 25 %)): ping jitter
+ * would otherwise rewrite `peers` every liveness round and re-render an idle page. A loaded
+ * machine's loopback swings 5-7 ms around 15 ms even smoothed (5 publishes a minute at 5 ms); a
+ * person reading the figure cares about 15 against 40 ms, not 15 against 20.
  *
  * @example
- * isMeaningfulRttChange(20, 23); // false
- * isMeaningfulRttChange(20, 26); // true
+ * isMeaningfulRttChange(20, 27); // false
+ * isMeaningfulRttChange(20, 31); // true
  */
 export function isMeaningfulRttChange(published: number | undefined, measured: number | undefined): boolean {
   if (published === undefined || measured === undefined) return published !== measured;
-  return Math.abs(measured - published) >= Math.max(5, published * 0.1);
+  return Math.abs(measured - published) >= Math.max(10, published * 0.25);
 }
 
 export function isServiceRecord(record: PeerRecord): boolean {
