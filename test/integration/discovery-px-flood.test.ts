@@ -16,7 +16,7 @@ import { PEER_EXCHANGE_CODEC } from "../../fleet/node/peer-exchange.js";
 import { collectedHeapBytes } from "../../bench/lib/heap.js";
 import { MAX_PEERS_PER_ANSWER } from "../../src/core/discovery/bounded-peer-exchange.js";
 import { MAX_SDK_QUEUED_DIALS } from "../../src/core/discovery/bounded-sdk-dials.js";
-import { read } from "../../src/core/sdk/sdk-internals.js";
+import { read } from "../../src/core/sdk/reach.js";
 import { Cleanup, startRawClient } from "./_fleet-node-harness.js";
 import { attach, lightNodeFor, log, sleep, trackResources, waitForState } from "./_recovery-helpers.js";
 import { startStallMonitor } from "./_stall-monitor.js";

@@ -5,7 +5,8 @@ import { recordOutcome } from "../policy/outcomes.js";
 import type { DialPool } from "../recovery/dial-pool.js";
 import type { FilterPush, Runtime } from "../runtime.js";
 import type { SubscriptionView } from "../sdk/sdk-internals.js";
-import { filterCore, filterSubscriptions, lightPushService, read } from "../sdk/sdk-internals.js";
+import { read } from "../sdk/reach.js";
+import { filterCore, filterSubscriptions, lightPushService } from "../sdk/sdk-internals.js";
 
 /**
  * Canary content topics are `/waku-peers-canary-<n>/1/probe/proto`. Autosharding hashes only the

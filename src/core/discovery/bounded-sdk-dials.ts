@@ -1,6 +1,7 @@
 import type { PeerBlocks } from "../policy/peer-blocks.js";
 import type { Runtime } from "../runtime.js";
-import { read, sdkDialer, wrapMethod } from "../sdk/sdk-internals.js";
+import { read } from "../sdk/reach.js";
+import { sdkDialer, wrapMethod } from "../sdk/sdk-internals.js";
 
 /**
  * Dials the SDK may have queued at once. It works through its queue 3 dials per 500 ms and

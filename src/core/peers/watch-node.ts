@@ -1,6 +1,6 @@
 import type { Runtime } from "../runtime.js";
 import type { ConnectionLike, NodeEventMap, NodeEventName } from "../sdk/node-boundary.js";
-import { watchConnectionClosing } from "../sdk/sdk-internals.js";
+import { watchConnectionClosing } from "../sdk/connection-internals.js";
 import { protocolLabel } from "./codecs.js";
 import type { PeerRecord } from "./peer-table.js";
 

@@ -1,4 +1,5 @@
-import { connectionUpgrader, read } from "./sdk-internals.js";
+import { connectionUpgrader } from "./connection-internals.js";
+import { read } from "./reach.js";
 
 /** Upgraders already guarded: a second call (a recreated manager, a second provider) wraps nothing. */
 const guarded = new WeakSet<object>();

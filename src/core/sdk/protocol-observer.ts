@@ -2,7 +2,8 @@ import { recordOutcome } from "../policy/outcomes.js";
 import type { DialPool } from "../recovery/dial-pool.js";
 import type { Runtime } from "../runtime.js";
 import type { ProtocolName } from "../types.js";
-import { filterCore, lightPushService, read, storeCore, wrapMethod } from "./sdk-internals.js";
+import { read } from "./reach.js";
+import { filterCore, lightPushService, storeCore, wrapMethod } from "./sdk-internals.js";
 
 /** What the observer could watch on this node (the private parts are feature-detected). */
 export interface ProtocolCapabilities {

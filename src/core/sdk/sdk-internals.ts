@@ -1,12 +1,12 @@
 import type { Lifetime } from "../lifetime/lifetime.js";
 import type { PeerIdLike } from "./node-boundary.js";
+import { type AnyFunction, asMethods, isObject, type Methods, read } from "./reach.js";
 
-// Every reach into private parts of @waku/sdk 0.0.36 and libp2p 2.8, in one file, so an SDK
-// upgrade is a one-file review. Each accessor feature-detects and returns `undefined` when the
-// shape is not the expected one; the part that needed it is then simply off. Nothing here throws.
-
-type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
-type Methods = Record<string, unknown>;
+// The reaches into private parts of @waku/sdk 0.0.36 and libp2p 2.8 that the manager's acting parts
+// make (loaded when the first manager starts); the two the first render needs are in
+// connection-internals.ts, the shared helpers in reach.ts: an SDK upgrade is a review of those three
+// files. Each accessor feature-detects and returns `undefined` when the shape is not the expected
+// one; the part that needed it is then simply off. Nothing here throws.
 
 /** libp2p's connection gater, consulted on every dial. */
 export interface ConnectionGaterLike {
@@ -17,12 +17,6 @@ export interface ConnectionGaterLike {
 export function connectionGater(libp2p: unknown): ConnectionGaterLike | undefined {
   const gater = read(read(libp2p, "components"), "connectionGater");
   return isObject(gater) ? (gater as ConnectionGaterLike) : undefined;
-}
-
-/** `libp2p.components.upgrader`: every transport hands it each raw connection it opened (`upgradeOutbound(maConn, options)`). */
-export function connectionUpgrader(libp2p: unknown): Methods | undefined {
-  const upgrader = methods(read(read(libp2p, "components"), "upgrader"));
-  return typeof upgrader?.upgradeOutbound === "function" ? upgrader : undefined;
 }
 
 /**
@@ -37,7 +31,7 @@ export function peerExchangeProtocols(libp2p: unknown): Methods[] {
   try {
     for (const component of Object.values(components as Methods)) {
       if (Object.prototype.toString.call(component) !== "[object @waku/peer-exchange]") continue;
-      const protocol = methods(read(component, "peerExchange"));
+      const protocol = asMethods(read(component, "peerExchange"));
       if (typeof protocol?.query === "function") found.push(protocol);
     }
   } catch {
@@ -51,23 +45,23 @@ export function peerExchangeProtocols(libp2p: unknown): Methods[] {
  * once when idle, else pushes onto `dialingQueue`, an array it works through 3 dials per 500 ms.
  */
 export function sdkDialer(node: unknown): Methods | undefined {
-  const dialer = methods(read(read(node, "connectionManager"), "dialer"));
+  const dialer = asMethods(read(read(node, "connectionManager"), "dialer"));
   return typeof dialer?.dial === "function" && Array.isArray(read(dialer, "dialingQueue")) ? dialer : undefined;
 }
 
 /** `node.filter.protocol`: the SDK's filter core (`ping`, `subscribe`, `unsubscribe`, `handleIncomingMessage`). */
 export function filterCore(node: unknown): Methods | undefined {
-  return methods(read(read(node, "filter"), "protocol"));
+  return asMethods(read(read(node, "filter"), "protocol"));
 }
 
 /** `node.store.protocol`: the SDK's store core (`queryPerPage(query, decoders, peerId)`). */
 export function storeCore(node: unknown): Methods | undefined {
-  return methods(read(read(node, "store"), "protocol"));
+  return asMethods(read(read(node, "store"), "protocol"));
 }
 
 /** `node.lightPush` (public; `send(encoder, message, options)`). */
 export function lightPushService(node: unknown): Methods | undefined {
-  return methods(read(node, "lightPush"));
+  return asMethods(read(node, "lightPush"));
 }
 
 /** One of the SDK's filter subscriptions: pubsub topic → subscribed peers. */
@@ -133,45 +127,6 @@ export function wrapMethod(
 }
 
 /**
- * Calls `closing` as soon as libp2p starts closing `connection`, with `status` already `closing`.
- * libp2p 2.8 has no event for it: when the socket closes (a killed peer's reset, the remote's
- * close), the websocket transport sets `timeline.close`, and libp2p's upgrader answers that by
- * calling `connection.close()` — a graceful close bounded by a fixed 500 ms, and only after it
- * `connection:close` fires. The muxer (mplex) just ends its own source when the socket's ends and
- * leaves its streams open until that close, and a browser WebSocket reports only the same `close`
- * event. So the seam is the connection's own `close` method, wrapped on the instance (also how
- * our and the SDK's hang-ups begin). `abort()` needs no hook: it closes at once and libp2p fires
- * `connection:close` synchronously. Returns a release that puts the method back, or `undefined`
- * when the connection has no `close` method we can wrap (then `connection:close` is all there is).
- */
-export function watchConnectionClosing(connection: unknown, closing: () => void): (() => void) | undefined {
-  const target = isObject(connection) ? (connection as Methods) : undefined;
-  const original = read(target, "close");
-  if (target === undefined || typeof original !== "function") return undefined;
-  const replacement = function (this: unknown, ...args: unknown[]): unknown {
-    const result = (original as AnyFunction).apply(this, args);
-    try {
-      closing();
-    } catch {
-      // Our bookkeeping must never break libp2p's close.
-    }
-    return result;
-  };
-  const own = Object.hasOwn(target, "close");
-  try {
-    target.close = replacement;
-  } catch {
-    return undefined;
-  }
-  if (target.close !== replacement) return undefined;
-  return () => {
-    if (target.close !== replacement) return;
-    if (own) target.close = original;
-    else delete target.close;
-  };
-}
-
-/**
  * One more outbound stream allowed for `protocol` on each connection while `lifetime` lasts
  * (`libp2p.components.registrar`'s handler options; put back when it ends). For ping this is not
  * a nicety: the SDK keeps libp2p's limit of one outbound ping stream per connection, and libp2p's
@@ -216,22 +171,4 @@ export function holdMonitorAborts(libp2p: unknown, lifetime: Lifetime): boolean 
     writable.abortConnectionOnPingFailure = true;
   });
   return true;
-}
-
-/** `value[key]`, or `undefined` when `value` is not an object or the read throws (a proxy, a getter). */
-export function read(value: unknown, key: string): unknown {
-  if (!isObject(value)) return undefined;
-  try {
-    return (value as Methods)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-function methods(value: unknown): Methods | undefined {
-  return isObject(value) ? (value as Methods) : undefined;
-}
-
-function isObject(value: unknown): boolean {
-  return (typeof value === "object" || typeof value === "function") && value !== null;
 }
