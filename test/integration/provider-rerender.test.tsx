@@ -18,17 +18,17 @@ import { unhandledRejections } from "../setup/unhandled.js";
 
 let fleet: Fleet | undefined;
 let node: LightNode | undefined;
-let managersAttached = 0;
+/** `peer:identify` listeners added since the node was created: a peer manager that attaches adds its own (a few). */
+let identifyListenersAdded = 0;
 
 beforeAll(async () => {
   await preloadPeerManager();
   fleet = await startFleet({ nodes: 2, bootstrap: 1 });
   node = await createLightNode(lightNodeOptions(fleet));
-  // Each peer manager registers exactly one `peer:identify` listener on the node's libp2p.
   const libp2p = node.libp2p as unknown as { addEventListener: (type: string, ...rest: unknown[]) => void };
   const add = libp2p.addEventListener.bind(libp2p);
   libp2p.addEventListener = (type, ...rest) => {
-    if (type === "peer:identify") managersAttached++;
+    if (type === "peer:identify") identifyListenersAdded++;
     add(type, ...rest);
   };
 });
@@ -75,7 +75,7 @@ describe("<WakuPeersProvider> on a real node", () => {
     );
     const view = render(tree());
     await waitFor(() => statuses.at(-1) === "connected", 30_000, "connected");
-    const managersBefore = managersAttached;
+    const listenersBefore = identifyListenersAdded; // the one manager attached so far
     const rendersBefore = statuses.length;
     for (let index = 0; index < 30; index++) {
       view.rerender(tree());
@@ -83,11 +83,11 @@ describe("<WakuPeersProvider> on a real node", () => {
     }
     const seen = statuses.slice(rendersBefore);
     console.log(
-      `[provider] 30 re-renders: ${managersAttached - managersBefore} new managers, ` +
+      `[provider] 30 re-renders: ${identifyListenersAdded - listenersBefore} new peer:identify listeners, ` +
         `statuses seen ${JSON.stringify([...new Set(seen)])}`,
     );
-    expect(managersAttached).toBe(managersBefore);
-    expect(managersBefore).toBe(1);
+    expect(listenersBefore).toBeGreaterThan(0);
+    expect(identifyListenersAdded).toBe(listenersBefore); // no second manager attached
     expect(new Set(seen)).toEqual(new Set(["connected"]));
     view.unmount();
   });
