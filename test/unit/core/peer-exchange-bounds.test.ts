@@ -257,14 +257,20 @@ describe("the SDK's peer exchange, bounded by the manager", () => {
     expect(streams).toHaveLength(1);
   });
 
-  it("peers taken become dial candidates once the peer store has their addresses; one failed dial forgets them", async () => {
+  /** One peer taken from a source's answer, with what the SDK writes next: addresses and its tag, no protocols yet. */
+  async function onePeerTaken() {
     const fake = createFakeNode();
     const px = installFakePeerExchange(fake);
     connectSource(fake, "S", answerFrame([record(0, 1001)]));
     const manager = await harness.start(fake);
-    const [id] = idsOf(await px.query("S"));
-    fake.updatePeer(id!, { tags: ["peer-exchange"] }); // what the SDK writes next: addresses and its tag, no protocols yet
-    fake.scriptDial(id!, "fail");
+    const [id] = idsOf(await px.query("S")) as [string];
+    fake.updatePeer(id, { tags: ["peer-exchange"] });
+    return { fake, manager, id };
+  }
+
+  it("peers taken become dial candidates once the peer store has their addresses; one failed dial forgets them", async () => {
+    const { fake, manager, id } = await onePeerTaken();
+    fake.scriptDial(id, "fail");
     await manager.reconnect({ timeoutMs: 50 });
     expect(fake.dials.filter((dialed) => dialed === id)).toHaveLength(1);
     await manager.reconnect({ timeoutMs: 50 });
@@ -272,24 +278,19 @@ describe("the SDK's peer exchange, bounded by the manager", () => {
   });
 
   it("a peer taken that once connected stays a candidate after a failed dial, until identify says it serves none", async () => {
-    const fake = createFakeNode();
-    const px = installFakePeerExchange(fake);
-    connectSource(fake, "S", answerFrame([record(0, 1001)]));
-    const manager = await harness.start(fake);
-    const [id] = idsOf(await px.query("S"));
-    fake.updatePeer(id!, { tags: ["peer-exchange"] });
-    fake.connectPeer(id!, { identify: false }); // reached, then gone before identify ran (a spare killed at once)
-    fake.disconnectPeer(id!);
-    fake.scriptDial(id!, "fail");
+    const { fake, manager, id } = await onePeerTaken();
+    fake.connectPeer(id, { identify: false }); // reached, then gone before identify ran (a spare killed at once)
+    fake.disconnectPeer(id);
+    fake.scriptDial(id, "fail");
     const dialsOf = () => fake.dials.filter((dialed) => dialed === id).length;
     await manager.reconnect({ timeoutMs: 50 });
     await manager.reconnect({ timeoutMs: 50 });
     expect(dialsOf()).toBe(2); // a real peer that went away, not a flood's dead address: dialed again
-    fake.updatePeer(id!, { protocols: [] }); // a short protocol list in the peer store (before identify) changes nothing
+    fake.updatePeer(id, { protocols: [] }); // a short protocol list in the peer store (before identify) changes nothing
     await manager.reconnect({ timeoutMs: 50 });
     expect(dialsOf()).toBe(3);
-    fake.connectPeer(id!, { protocols: [] }); // identify answered: no Waku service
-    fake.disconnectPeer(id!);
+    fake.connectPeer(id, { protocols: [] }); // identify answered: no Waku service
+    fake.disconnectPeer(id);
     await manager.reconnect({ timeoutMs: 50 });
     await manager.reconnect({ timeoutMs: 50 });
     expect(dialsOf()).toBe(4); // one more failure forgets it, as for any peer taken
