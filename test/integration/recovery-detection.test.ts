@@ -180,6 +180,30 @@ describe("frozen peers", () => {
     log(`frozen → the SDK's filter subscription on a connected node: ${filterLiveMs} ms later`);
     await expectDelivered(node, inbox, topic, "after the freeze", 10_000, fleet);
   });
+  it("a frozen node still leaves the counts while the app's event loop is late on every timer, and nobody is blamed", async () => {
+    const fleet = fleetOf3();
+    const { manager } = await connectedClient(resources, fleet);
+    // A steadily loaded app: 300 ms of synchronous work every 100 ms, so every liveness timer fires late.
+    const load = setInterval(() => blockEventLoop(300), 100);
+    resources.add("event-loop load", load, (timer) => clearInterval(timer));
+    const victim = fleet.nodes.findIndex((node) => node.role !== "bootstrap");
+    const victimId = fleet.nodes[victim]!.peerId;
+    await fleet.freeze(victim);
+    const frozenAt = performance.now();
+    await waitForState(
+      manager,
+      (state) => state.peers[victimId]?.connected !== true,
+      30_000,
+      "the frozen node out of the counts despite the app's lateness",
+    );
+    const outMs = Math.round(performance.now() - frozenAt);
+    clearInterval(load);
+    const state = manager.store.getState();
+    const judgedLate = state.events.filter((event) => event.type === "stall" && event.detail?.includes("judged anyway"));
+    log(`frozen → out of the counts with the app late on every timer: ${outMs} ms; ${judgedLate.length} rounds judged late`);
+    expect(judgedLate.length).toBeGreaterThan(0);
+    expect(state.peers[victimId]?.score).toBe(100); // a miss in a late round blames nobody
+  });
 });
 
 describe("healthy peers are never blamed", () => {

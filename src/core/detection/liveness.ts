@@ -23,6 +23,16 @@ const CHECK_ON: ReadonlySet<EnvironmentHint> = new Set(["online", "offline", "vi
  */
 const QUIET_RECHECK_MS = 150;
 
+/**
+ * Rounds in a row the app's stall may spoil before one is judged anyway. A single pause (a long
+ * task, a debugger) spoils one round; a steadily late event loop (a loaded machine, a throttled
+ * tab) spoils every one, and discarding them all would leave dead peers connected forever.
+ */
+const MAX_SPOILED_ROUNDS = 2;
+
+/** The most the lateness of a spoiled streak may add to the timeouts of a round judged anyway. */
+const MAX_LATENESS_SLACK_MS = 10_000;
+
 /** libp2p's ping protocol (the ping service names its own; this is its default). */
 const PING_PROTOCOL = "/ipfs/ping/1.0.0";
 
@@ -42,7 +52,10 @@ const PING_PROTOCOL = "/ipfs/ping/1.0.0";
  * the app's own stall from a dead peer). When nobody answers, or the device says
  * offline, the silence is most likely our own network: the connections are dropped all the same,
  * but no peer is blamed. A round the app's own stall spoiled is discarded and run again at once
- * (see `ping-round.ts`). Does nothing when the node has no ping service.
+ * (see `ping-round.ts`); after `MAX_SPOILED_ROUNDS` of them in a row, or while the device says
+ * offline, a round is judged all the same, its timeouts stretched by twice the lateness seen, and
+ * a miss in a late round drops the connection but blames nobody. Does nothing when the node has
+ * no ping service.
  */
 export function startLiveness(runtime: Runtime): void {
   const options = runtime.options.liveness;
@@ -54,6 +67,7 @@ export function startLiveness(runtime: Runtime): void {
   holdMonitorAborts(runtime.libp2p, lifetime);
   const unsupported = new Set<string>();
   const roundTrips = new Map<string, number[]>();
+  const lateness = spoiledStreak();
   let running = false;
   let cancelNext = (): void => {};
 
@@ -69,25 +83,34 @@ export function startLiveness(runtime: Runtime): void {
     let nextInMs = options.intervalMs;
     try {
       const records = targets(runtime, unsupported, roundTrips);
+      const judgeAnyway = lateness.rounds >= MAX_SPOILED_ROUNDS || !runtime.facts.online;
+      const slackMs = Math.min(2 * lateness.worstMs, MAX_LATENESS_SLACK_MS);
       const outcome = await pingRound({
         clock,
         lifetime,
-        pings: records.map((record) => ({ target: record, timeoutMs: pingTimeout(roundTrips.get(record.id) ?? [], options) })),
+        pings: records.map((record) => ({
+          target: record,
+          timeoutMs: pingTimeout(roundTrips.get(record.id) ?? [], options) + slackMs,
+        })),
         ping: (record, abort) => service.ping(record.peerId, { signal: abort }),
         stallMs: options.stallMs,
+        judgeStalled: judgeAnyway,
       });
       if (signal.aborted) return;
-      if (outcome.stalledMs !== undefined) {
+      const late = outcome.stalledMs;
+      lateness.note(late);
+      if (late !== undefined && !judgeAnyway) {
         // The app was stalled, not the peers: this round proves nothing; ask again now.
-        runtime.event(
-          "stall",
-          undefined,
-          `event loop stalled about ${Math.round(outcome.stalledMs)} ms: liveness round discarded`,
-        );
+        runtime.event("stall", undefined, `event loop stalled about ${Math.round(late)} ms: liveness round discarded`);
         nextInMs = 0;
       } else {
-        const quiet = learn(runtime, outcome, unsupported, roundTrips);
-        if (outcome.results.length > 0) judge(runtime, outcome);
+        if (late !== undefined) {
+          const why = `event loop late about ${Math.round(late)} ms, ${lateness.rounds} rounds in a row`;
+          runtime.event("stall", undefined, `${why}: liveness round judged anyway, nobody blamed`);
+        }
+        // A late round's answers include the lateness: they measure nothing, and its misses blame nobody.
+        const quiet = learn(runtime, outcome, unsupported, roundTrips, late === undefined);
+        if (outcome.results.length > 0) judge(runtime, outcome, late !== undefined);
         nextInMs = quiet ? QUIET_RECHECK_MS : startedAt + options.intervalMs - clock.now();
       }
     } catch {
@@ -105,6 +128,20 @@ export function startLiveness(runtime: Runtime): void {
   schedule(options.intervalMs);
 }
 
+/** The rounds spoiled by the app's own lateness in a row, and the worst lateness among them. */
+function spoiledStreak() {
+  const streak = {
+    rounds: 0,
+    worstMs: 0,
+    /** A round on time ends the streak. */
+    note(stalledMs: number | undefined): void {
+      streak.rounds = stalledMs === undefined ? 0 : streak.rounds + 1;
+      streak.worstMs = stalledMs === undefined ? 0 : Math.max(streak.worstMs, stalledMs);
+    },
+  };
+  return streak;
+}
+
 /** Connected service peers with an open connection that support ping; forgets the state of peers gone since. */
 function targets(runtime: Runtime, unsupported: Set<string>, roundTrips: Map<string, number[]>): PeerRecord[] {
   const open = new Set<string>();
@@ -120,16 +157,18 @@ function targets(runtime: Runtime, unsupported: Set<string>, roundTrips: Map<str
   return records;
 }
 
-/** Keeps the round trips measured; returns whether some peer gave no verdict (it went quiet). */
+/** Keeps the round trips measured (when `measured`); returns whether some peer gave no verdict (it went quiet). */
 function learn(
   runtime: Runtime,
   outcome: RoundOutcome<PeerRecord>,
   unsupported: Set<string>,
   roundTrips: Map<string, number[]>,
+  measured: boolean,
 ): boolean {
   let quiet = false;
   for (const { target: record, result } of outcome.results) {
     if (result.kind === "answered") {
+      if (!measured) continue;
       runtime.table.setMeasuredRtt(record, result.rttMs);
       const window = roundTrips.get(record.id);
       // A connection's first answer pays for its warm-up (a first stream, cold code paths): not a measure.
@@ -143,10 +182,10 @@ function learn(
   return quiet;
 }
 
-/** Drops (and, unless it is our own outage, blames) the peers that stayed silent. */
-function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>): void {
+/** Drops (and, unless it is our own outage or our own lateness, blames) the peers that stayed silent. */
+function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, late: boolean): void {
   const answered = outcome.results.some(({ result }) => result.kind === "answered");
-  const ourOutage = !runtime.facts.online || !answered;
+  const ourOutage = late || !runtime.facts.online || !answered;
   for (const { target: record, result } of outcome.results) {
     // Closed meanwhile (libp2p noticed first): nothing left to drop.
     if (result.kind !== "missed" || !hasOpenConnection(runtime, record.peerId)) continue;

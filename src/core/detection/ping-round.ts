@@ -19,7 +19,8 @@ export type PingResult =
 export interface RoundOutcome<T> {
   /**
    * How late a judging timer of the round fired, when that was more than the stall threshold: the
-   * app itself was stalled, so no result of the round says anything about the peers.
+   * app itself was stalled, so no result of the round says anything about the peers (unless the
+   * round was run with `judgeStalled`, which judged it all the same).
    */
   stalledMs: number | undefined;
   results: { target: T; result: PingResult }[];
@@ -32,6 +33,12 @@ export interface PingRoundRun<T> {
   pings: readonly RoundPing<T>[];
   ping(target: T, signal: AbortSignal): Promise<number>;
   stallMs: number;
+  /**
+   * Judge the round even when the app stalled: the stall is still measured and reported, but it
+   * no longer ends the round. For a caller whose app has stayed late round after round, where
+   * discarding every round would leave it blind.
+   */
+  judgeStalled?: boolean;
 }
 
 /**
@@ -52,7 +59,7 @@ interface Entry<T> extends RoundPing<T> {
  * - a judging timer that fired more than `stallMs` past its due time — or an answer read while one
  *   was that overdue — means the app's event loop was blocked (a long task, a debugger, a throttled
  *   or frozen tab): the whole round is discarded (`stalledMs`), answers included, since their round
- *   trips include the pause;
+ *   trips include the pause — unless `judgeStalled` asks for a verdict all the same;
  * - before a ping is called missed, the judge yields once, so an answer that arrived while the
  *   timer was waiting to run is read first.
  *
@@ -72,8 +79,9 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
   return new Promise((resolve) => {
     let pending = entries.length;
     let judgeDueAt = startedAt;
+    let stalledMs: number | undefined;
     let over = false;
-    const finish = (stalledMs: number | undefined): void => {
+    const finish = (): void => {
       if (over) return;
       over = true;
       round.release();
@@ -85,21 +93,25 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
         })),
       });
     };
-    const overdueBy = (): number | undefined => {
+    /** Notes how late the judging timer is, when past the threshold; returns whether it was. */
+    const stalled = (): boolean => {
       const late = clock.now() - judgeDueAt;
-      return late > stallMs ? late : undefined;
+      if (late <= stallMs) return false;
+      stalledMs = Math.max(stalledMs ?? 0, late);
+      return true;
     };
     const settle = (entry: Entry<T>, result: PingResult): void => {
       if (over || entry.result !== undefined) return;
       entry.result = result;
-      if (--pending === 0) finish(overdueBy());
+      if (--pending > 0) return;
+      stalled();
+      finish();
     };
     const judgeAt = (dueAt: number, judge: () => void): void => {
       judgeDueAt = dueAt;
       after(clock, round, dueAt - clock.now(), () => {
-        const stalledMs = overdueBy();
-        if (stalledMs === undefined) judge();
-        else finish(stalledMs);
+        if (stalled() && run.judgeStalled !== true) finish();
+        else judge();
       });
     };
     const tick = (): void => {
@@ -127,9 +139,9 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
 
     round.onEnd(() => {
       for (const entry of entries) if (entry.result === undefined) entry.controller.abort(new Error("liveness round over"));
-      finish(undefined);
+      finish();
     });
-    if (pending === 0) return finish(undefined);
+    if (pending === 0) return finish();
     for (const entry of entries) start(run, entry, settle);
     if (!over) scheduleTick();
   });

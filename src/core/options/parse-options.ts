@@ -96,7 +96,8 @@ const SCHEMA = {
     /**
      * A judging timer that fires this much past its due time means the app itself was stalled (a
      * heavy render, a debugger, a throttled tab): the round says nothing about the peers. Timers on
-     * a loaded 2-core machine ran at most about 15 ms late.
+     * a loaded 2-core machine ran at most about 15 ms late. Bounded: the third late round in a
+     * row, and any round while the device says offline, is judged anyway (see `liveness.ts`).
      */
     stallMs: duration(250, 1),
   }),

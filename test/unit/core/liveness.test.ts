@@ -157,6 +157,50 @@ describe("liveness pings", () => {
     expect(ping.pinged.length - before).toBe(3); // checked again at once, not an interval later
   });
 
+  it("judge a round anyway when the app stays late round after round: a dead peer is dropped, nobody blamed", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 10); // measured: every timeout is the floor
+    ping.behaviour.set("B", { kind: "silent" });
+    const lateFrom = Date.now();
+    // A steadily loaded machine: every 100 ms of timers, the clock runs 400 ms further (every timer fires late).
+    while (manager.store.getState().peers.B?.connected && Date.now() - lateFrom < 30_000) {
+      vi.setSystemTime(Date.now() + 400);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const state = manager.store.getState();
+    expect(state.peers.B).toMatchObject({ connected: false, score: 100 });
+    expect(state.peers.A).toMatchObject({ connected: true, score: 100 });
+    const stalls = state.events.filter((event) => event.type === "stall").map((event) => event.detail ?? "");
+    expect(stalls.filter((message) => message.includes("discarded"))).toHaveLength(2);
+    expect(stalls.some((message) => message.includes("judged anyway"))).toBe(true);
+    // The round judged anyway waited for the floor plus twice the lateness seen, and no longer.
+    expect(Date.now() - lateFrom).toBeLessThan(10_000);
+  });
+
+  it("judge even a late round while the device says offline (the outage the user is told about must show)", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 10);
+    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
+    environment.setOnline(false);
+    const lateFrom = Date.now();
+    while (manager.store.getState().status !== "offline" && Date.now() - lateFrom < 30_000) {
+      vi.setSystemTime(Date.now() + 400);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const state = manager.store.getState();
+    expect(state.status).toBe("offline");
+    expect(Object.values(state.peers).map((peer) => [peer.connected, peer.score])).toEqual([
+      [false, 100],
+      [false, 100],
+      [false, 100],
+    ]);
+    expect(state.events.some((event) => event.type === "stall" && event.detail?.includes("discarded"))).toBe(false);
+  });
+
   it("record the measured round trip in the peer table, fresher than libp2p's own figure", async () => {
     const fake = createFakeNode();
     fake.connectPeer("A", { protocols: [...FULL], rttMs: 500 });

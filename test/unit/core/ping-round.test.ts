@@ -51,7 +51,7 @@ function scriptedPings() {
 
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function startRound(targets: Record<string, number>) {
+function startRound(targets: Record<string, number>, judgeStalled = false) {
   const time = manualClock();
   const lifetime = createLifetime();
   const pings = scriptedPings();
@@ -62,6 +62,7 @@ function startRound(targets: Record<string, number>) {
     pings: Object.entries(targets).map(([target, timeoutMs]) => ({ target, timeoutMs })),
     ping: pings.ping,
     stallMs: 250,
+    judgeStalled,
   }).then((result) => {
     outcome = result;
   });
@@ -121,6 +122,18 @@ describe("a ping round", () => {
     round.pings.answers.get("A")!.resolve(3_001); // …and the answer is read before any timer ran
     await flush();
     expect(round.outcome()?.stalledMs).toBeGreaterThan(2_000);
+  });
+
+  it("with judgeStalled, judges a late round all the same and still reports how late it was", async () => {
+    const round = startRound({ A: 400, B: 400 }, true);
+    round.pings.answers.get("A")!.resolve(7);
+    round.time.advance(1_000); // every timer of the round fires 600 ms late
+    await flush();
+    expect(round.outcome()).toBeUndefined(); // B is not given up for the stall: it is judged, after one yield
+    round.time.advance(0);
+    await flush();
+    expect(kinds(round.outcome())).toEqual({ A: "answered", B: "missed" });
+    expect(round.outcome()?.stalledMs).toBeGreaterThan(500);
   });
 
   it("aborts every ping in flight when its owner ends (the manager stops)", async () => {
