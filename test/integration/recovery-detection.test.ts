@@ -180,7 +180,7 @@ describe("frozen peers", () => {
     log(`frozen → the SDK's filter subscription on a connected node: ${filterLiveMs} ms later`);
     await expectDelivered(node, inbox, topic, "after the freeze", 10_000, fleet);
   });
-  it("a frozen node still leaves the counts while the app's event loop is late on every timer, and nobody is blamed", async () => {
+  it("a frozen node still leaves the counts while the app is late on every timer, and nobody is blamed", async () => {
     const fleet = fleetOf3();
     const { manager } = await connectedClient(resources, fleet);
     // A steadily loaded app: 300 ms of synchronous work every 100 ms, so every liveness timer fires late.
@@ -200,7 +200,7 @@ describe("frozen peers", () => {
     clearInterval(load);
     const state = manager.store.getState();
     const judgedLate = state.events.filter((event) => event.type === "stall" && event.detail?.includes("judged anyway"));
-    log(`frozen → out of the counts with the app late on every timer: ${outMs} ms; ${judgedLate.length} rounds judged late`);
+    log(`frozen → out of the counts with the app late on every timer: ${outMs} ms`);
     expect(judgedLate.length).toBeGreaterThan(0);
     expect(state.peers[victimId]?.score).toBe(100); // a miss in a late round blames nobody
   });

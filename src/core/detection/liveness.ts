@@ -104,9 +104,11 @@ export function startLiveness(runtime: Runtime): void {
         runtime.event("stall", undefined, `event loop stalled about ${Math.round(late)} ms: liveness round discarded`);
         nextInMs = 0;
       } else {
-        if (late !== undefined) {
+        if (late !== undefined && !lateness.reported) {
+          // Once per streak: a steadily late app would otherwise log every round and flush the event log.
+          lateness.reported = true;
           const why = `event loop late about ${Math.round(late)} ms, ${lateness.rounds} rounds in a row`;
-          runtime.event("stall", undefined, `${why}: liveness round judged anyway, nobody blamed`);
+          runtime.event("stall", undefined, `${why}: liveness rounds judged anyway until it is on time, nobody blamed`);
         }
         // A late round's answers include the lateness: they measure nothing, and its misses blame nobody.
         const quiet = learn(runtime, outcome, unsupported, roundTrips, late === undefined);
@@ -133,10 +135,13 @@ function spoiledStreak() {
   const streak = {
     rounds: 0,
     worstMs: 0,
+    /** Whether the streak's first round judged anyway is in the event log. */
+    reported: false,
     /** A round on time ends the streak. */
     note(stalledMs: number | undefined): void {
       streak.rounds = stalledMs === undefined ? 0 : streak.rounds + 1;
       streak.worstMs = stalledMs === undefined ? 0 : Math.max(streak.worstMs, stalledMs);
+      if (stalledMs === undefined) streak.reported = false;
     },
   };
   return streak;

@@ -169,14 +169,21 @@ describe("liveness pings", () => {
       vi.setSystemTime(Date.now() + 400);
       await vi.advanceTimersByTimeAsync(100);
     }
+    const droppedAfterMs = Date.now() - lateFrom;
+    for (let i = 0; i < 30; i++) {
+      // Still late for a while: the others keep answering within the stretched timeouts.
+      vi.setSystemTime(Date.now() + 400);
+      await vi.advanceTimersByTimeAsync(100);
+    }
     const state = manager.store.getState();
     expect(state.peers.B).toMatchObject({ connected: false, score: 100 });
     expect(state.peers.A).toMatchObject({ connected: true, score: 100 });
+    expect(state.peers.C).toMatchObject({ connected: true, score: 100 });
     const stalls = state.events.filter((event) => event.type === "stall").map((event) => event.detail ?? "");
     expect(stalls.filter((message) => message.includes("discarded"))).toHaveLength(2);
-    expect(stalls.some((message) => message.includes("judged anyway"))).toBe(true);
+    expect(stalls.filter((message) => message.includes("judged anyway"))).toHaveLength(1); // once per streak, not per round
     // The round judged anyway waited for the floor plus twice the lateness seen, and no longer.
-    expect(Date.now() - lateFrom).toBeLessThan(10_000);
+    expect(droppedAfterMs).toBeLessThan(10_000);
   });
 
   it("judge even a late round while the device says offline (the outage the user is told about must show)", async () => {
