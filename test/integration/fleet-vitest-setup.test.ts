@@ -45,7 +45,10 @@ describe("waku-peers-fleet/vitest", () => {
       await expect.poll(status, { timeout: 10_000, interval: 100 }).not.toBe("connected");
       await Promise.all(wakuFleet!.nodes.map((info) => control.restart(info.index)));
       await expect.poll(status, { timeout: 30_000, interval: 100 }).toBe("connected");
-      expect((await control.stats(1)).connectedPeers.length).toBeGreaterThan(0);
+      // The app may be connected through the other nodes before node 1 is re-dialed into the mesh: wait for it.
+      await expect
+        .poll(async () => (await control.stats(1)).connectedPeers.length, { timeout: 30_000, interval: 100 })
+        .toBeGreaterThan(0);
 
       await expect(control.kill(7)).rejects.toMatchObject({ name: "FleetControlError", status: 404 });
       await expect(fleetControl({ ...wakuFleet!.control, token: "wrong".repeat(4) }).nodes()).rejects.toBeInstanceOf(
