@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { LightNode } from "@waku/sdk";
+import type { PeerManager } from "../../src/core/index.js";
 import { preloadPeerManager } from "../../src/core/index.js";
 import {
   attach,
@@ -49,6 +50,20 @@ function connectionsOpened(node: LightNode, peerId: string): { count: number } {
   node.libp2p.addEventListener("connection:open", listener);
   resources.add("open listener", listener, (value) => node.libp2p.removeEventListener("connection:open", value));
   return opened;
+}
+
+/** Freezes (SIGSTOP) a fleet node; resolves with the ms until the manager no longer counts it connected. */
+async function freezeUntilUncounted(
+  fleet: ReturnType<typeof fleetOf3>,
+  manager: PeerManager,
+  index: number,
+  ceilingMs: number,
+): Promise<number> {
+  const peerId = fleet.nodes[index]!.peerId;
+  await fleet.freeze(index); // resolves once the process is stopped
+  const frozenAt = performance.now();
+  await waitForState(manager, (state) => state.peers[peerId]?.connected !== true, ceilingMs, "the frozen node out of the counts");
+  return Math.round(performance.now() - frozenAt);
 }
 
 /** A synchronous block of the event loop, as a long render or a debugger pause does. */
@@ -158,15 +173,7 @@ describe("frozen peers", () => {
     const victim = subscribed.find((index) => fleet.nodes[index]!.role !== "bootstrap") ?? subscribed[0]!;
     const victimId = fleet.nodes[victim]!.peerId;
 
-    await fleet.freeze(victim); // resolves once the process is stopped
-    const frozenAt = performance.now();
-    await waitForState(
-      manager,
-      (state) => state.peers[victimId]?.connected !== true,
-      15_000,
-      "the frozen node out of the counts",
-    );
-    const outMs = Math.round(performance.now() - frozenAt);
+    const outMs = await freezeUntilUncounted(fleet, manager, victim, 15_000);
     log(`frozen → out of the counts: ${outMs} ms (libp2p alone: about 13 s)`);
     expect(outMs).toBeLessThanOrEqual(1_500);
 
@@ -180,6 +187,7 @@ describe("frozen peers", () => {
     log(`frozen → the SDK's filter subscription on a connected node: ${filterLiveMs} ms later`);
     await expectDelivered(node, inbox, topic, "after the freeze", 10_000, fleet);
   });
+
   it("a frozen node still leaves the counts while the app is late on every timer, and nobody is blamed", async () => {
     const fleet = fleetOf3();
     const { manager } = await connectedClient(resources, fleet);
@@ -188,15 +196,7 @@ describe("frozen peers", () => {
     resources.add("event-loop load", load, (timer) => clearInterval(timer));
     const victim = fleet.nodes.findIndex((node) => node.role !== "bootstrap");
     const victimId = fleet.nodes[victim]!.peerId;
-    await fleet.freeze(victim);
-    const frozenAt = performance.now();
-    await waitForState(
-      manager,
-      (state) => state.peers[victimId]?.connected !== true,
-      30_000,
-      "the frozen node out of the counts despite the app's lateness",
-    );
-    const outMs = Math.round(performance.now() - frozenAt);
+    const outMs = await freezeUntilUncounted(fleet, manager, victim, 30_000);
     clearInterval(load);
     const state = manager.store.getState();
     const judgedLate = state.events.filter((event) => event.type === "stall" && event.detail?.includes("judged anyway"));
