@@ -83,7 +83,6 @@ export function startLiveness(runtime: Runtime): void {
     let nextInMs = options.intervalMs;
     try {
       const records = targets(runtime, unsupported, roundTrips);
-      const judgeAnyway = lateness.rounds >= MAX_SPOILED_ROUNDS || !runtime.facts.online;
       const slackMs = Math.min(2 * lateness.worstMs, MAX_LATENESS_SLACK_MS);
       const outcome = await pingRound({
         clock,
@@ -94,14 +93,15 @@ export function startLiveness(runtime: Runtime): void {
         })),
         ping: (record, abort) => service.ping(record.peerId, { signal: abort }),
         stallMs: options.stallMs,
-        judgeStalled: judgeAnyway,
+        // Asked when the stall is seen, not at the start: an `offline` hint mid-round counts.
+        judgeStalled: () => lateness.rounds >= MAX_SPOILED_ROUNDS || !runtime.facts.online,
       });
       if (signal.aborted) return;
       const late = outcome.stalledMs;
       lateness.note(late);
-      if (late !== undefined && !judgeAnyway) {
+      if (outcome.discarded) {
         // The app was stalled, not the peers: this round proves nothing; ask again now.
-        runtime.event("stall", undefined, `event loop stalled about ${Math.round(late)} ms: liveness round discarded`);
+        runtime.event("stall", undefined, `event loop stalled about ${Math.round(late ?? 0)} ms: liveness round discarded`);
         nextInMs = 0;
       } else {
         if (late !== undefined && !lateness.reported) {

@@ -23,6 +23,8 @@ export interface RoundOutcome<T> {
    * round was run with `judgeStalled`, which judged it all the same).
    */
   stalledMs: number | undefined;
+  /** The stall ended the round before its verdicts: its results say nothing about the peers. */
+  discarded: boolean;
   results: { target: T; result: PingResult }[];
 }
 
@@ -38,14 +40,14 @@ export interface PingRoundRun<T> {
    * no longer ends the round. For a caller whose app has stayed late round after round, where
    * discarding every round would leave it blind.
    */
-  judgeStalled?: boolean;
+  judgeStalled?: () => boolean;
 }
 
 /**
  * While pings are in flight the round's judging timer wakes at least this often, so a stall of the
  * app's event loop is seen by a late timer even when no ping is due during it.
  */
-const JUDGE_TICK_MS = 100;
+export const JUDGE_TICK_MS = 100;
 
 interface Entry<T> extends RoundPing<T> {
   readonly dueAt: number;
@@ -59,15 +61,17 @@ interface Entry<T> extends RoundPing<T> {
  * - a judging timer that fired more than `stallMs` past its due time — or an answer read while one
  *   was that overdue — means the app's event loop was blocked (a long task, a debugger, a throttled
  *   or frozen tab): the whole round is discarded (`stalledMs`), answers included, since their round
- *   trips include the pause — unless `judgeStalled` asks for a verdict all the same;
+ *   trips include the pause — unless `judgeStalled()`, asked at that moment, wants a verdict all
+ *   the same (so a hint that arrives mid-round counts);
  * - before a ping is called missed, the judge yields once, so an answer that arrived while the
  *   timer was waiting to run is read first.
  *
  * @example
- * const { stalledMs, results } = await pingRound({ clock, lifetime, pings, ping, stallMs: 250 });
+ * const { discarded, results } = await pingRound({ clock, lifetime, pings, ping, stallMs: 250 });
  */
 export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
   const { clock, stallMs } = run;
+  const judgeStalled = (): boolean => run.judgeStalled?.() === true;
   const round = createLifetime(run.lifetime);
   const startedAt = clock.now();
   const entries: Entry<T>[] = run.pings.map((ping) => ({
@@ -81,12 +85,13 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
     let judgeDueAt = startedAt;
     let stalledMs: number | undefined;
     let over = false;
-    const finish = (): void => {
+    const finish = (discarded: boolean): void => {
       if (over) return;
       over = true;
       round.release();
       resolve({
         stalledMs,
+        discarded,
         results: entries.map(({ target, result }) => ({
           target,
           result: result ?? { kind: "failed", error: new Error("round ended") },
@@ -104,13 +109,12 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
       if (over || entry.result !== undefined) return;
       entry.result = result;
       if (--pending > 0) return;
-      stalled();
-      finish();
+      finish(stalled() && !judgeStalled());
     };
     const judgeAt = (dueAt: number, judge: () => void): void => {
       judgeDueAt = dueAt;
       after(clock, round, dueAt - clock.now(), () => {
-        if (stalled() && run.judgeStalled !== true) finish();
+        if (stalled() && !judgeStalled()) finish(true);
         else judge();
       });
     };
@@ -139,9 +143,9 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
 
     round.onEnd(() => {
       for (const entry of entries) if (entry.result === undefined) entry.controller.abort(new Error("liveness round over"));
-      finish();
+      finish(false);
     });
-    if (pending === 0) return finish();
+    if (pending === 0) return finish(false);
     for (const entry of entries) start(run, entry, settle);
     if (!over) scheduleTick();
   });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ManualEnvironment, PeerIdLike } from "../../../src/core/index.js";
 import { DEFAULT_OPTIONS, manualEnvironment } from "../../../src/core/index.js";
+import { JUDGE_TICK_MS } from "../../../src/core/internal.js";
 import type { FakeNode } from "../_harness.js";
 import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
@@ -206,6 +207,26 @@ describe("liveness pings", () => {
       [false, 100],
     ]);
     expect(state.events.some((event) => event.type === "stall" && event.detail?.includes("discarded"))).toBe(false);
+  });
+
+  it("judge a round already in flight when the device goes offline during it, even if the app then stalls", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 10); // measured: every timeout is the floor
+    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs); // a round of unanswered pings is in flight
+    environment.setOnline(false);
+    vi.setSystemTime(Date.now() + 6_000); // …and the app stalls before its timers run
+    await vi.advanceTimersByTimeAsync(JUDGE_TICK_MS);
+    const state = manager.store.getState();
+    expect(state.events.some((event) => event.type === "stall" && event.detail?.includes("discarded"))).toBe(false);
+    expect(state.status).toBe("offline");
+    expect(Object.values(state.peers).map((peer) => [peer.connected, peer.score])).toEqual([
+      [false, 100],
+      [false, 100],
+      [false, 100],
+    ]);
   });
 
   it("record the measured round trip in the peer table, fresher than libp2p's own figure", async () => {

@@ -62,7 +62,7 @@ function startRound(targets: Record<string, number>, judgeStalled = false) {
     pings: Object.entries(targets).map(([target, timeoutMs]) => ({ target, timeoutMs })),
     ping: pings.ping,
     stallMs: 250,
-    judgeStalled,
+    judgeStalled: () => judgeStalled,
   }).then((result) => {
     outcome = result;
   });
@@ -109,6 +109,7 @@ describe("a ping round", () => {
     round.time.advance(6_000); // a 6 s long task: every timer of the round fires late at once
     await flush();
     expect(round.outcome()?.stalledMs).toBeGreaterThan(5_000);
+    expect(round.outcome()?.discarded).toBe(true);
     expect(kinds(round.outcome())).toEqual({ A: "failed", B: "failed" });
     expect(round.pings.answers.get("A")!.signal.aborted).toBe(true);
   });
@@ -134,6 +135,7 @@ describe("a ping round", () => {
     await flush();
     expect(kinds(round.outcome())).toEqual({ A: "answered", B: "missed" });
     expect(round.outcome()?.stalledMs).toBeGreaterThan(500);
+    expect(round.outcome()?.discarded).toBe(false);
   });
 
   it("aborts every ping in flight when its owner ends (the manager stops)", async () => {
