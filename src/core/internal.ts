@@ -36,5 +36,5 @@ export { afterRedial, missingProtocols, peersShort, redundancyTarget } from "./r
 export type { RedialSchedule } from "./recovery/redundancy.js";
 export { addRoundTrip, pingTimeout } from "./detection/ping-timeout.js";
 export type { PingTimeoutPolicy } from "./detection/ping-timeout.js";
-export { JUDGE_TICK_MS, pingRound } from "./detection/ping-round.js";
+export { pingRound } from "./detection/ping-round.js";
 export type { PingResult, PingRoundRun, RoundOutcome, RoundPing } from "./detection/ping-round.js";

@@ -47,7 +47,7 @@ export interface PingRoundRun<T> {
  * While pings are in flight the round's judging timer wakes at least this often, so a stall of the
  * app's event loop is seen by a late timer even when no ping is due during it.
  */
-export const JUDGE_TICK_MS = 100;
+const JUDGE_TICK_MS = 100;
 
 interface Entry<T> extends RoundPing<T> {
   readonly dueAt: number;
@@ -108,8 +108,7 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
     const settle = (entry: Entry<T>, result: PingResult): void => {
       if (over || entry.result !== undefined) return;
       entry.result = result;
-      if (--pending > 0) return;
-      finish(stalled() && !judgeStalled());
+      if (--pending === 0) finish(stalled() && !judgeStalled());
     };
     const judgeAt = (dueAt: number, judge: () => void): void => {
       judgeDueAt = dueAt;

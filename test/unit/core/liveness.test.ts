@@ -2,7 +2,6 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ManualEnvironment, PeerIdLike } from "../../../src/core/index.js";
 import { DEFAULT_OPTIONS, manualEnvironment } from "../../../src/core/index.js";
-import { JUDGE_TICK_MS } from "../../../src/core/internal.js";
 import type { FakeNode } from "../_harness.js";
 import { createFakeNode, FULL, managerHarness, settle } from "../_harness.js";
 
@@ -218,7 +217,8 @@ describe("liveness pings", () => {
     await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs); // a round of unanswered pings is in flight
     environment.setOnline(false);
     vi.setSystemTime(Date.now() + 6_000); // …and the app stalls before its timers run
-    await vi.advanceTimersByTimeAsync(JUDGE_TICK_MS);
+    // Less than a round's floor timeout, more than the judge's tick: the late timer fires, no new round starts.
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs);
     const state = manager.store.getState();
     expect(state.events.some((event) => event.type === "stall" && event.detail?.includes("discarded"))).toBe(false);
     expect(state.status).toBe("offline");
