@@ -84,12 +84,15 @@ export function startLiveness(runtime: Runtime): void {
     try {
       const records = targets(runtime, unsupported, roundTrips);
       const slackMs = Math.min(2 * lateness.worstMs, MAX_LATENESS_SLACK_MS);
+      // While the device says offline a false drop blames nobody and costs little, and a peer with
+      // nothing measured would otherwise hold the round (and the `offline` status) for the 5 s ceiling.
+      const policy = runtime.facts.online ? options : { ...options, unmeasuredMs: options.minTimeoutMs };
       const outcome = await pingRound({
         clock,
         lifetime,
         pings: records.map((record) => ({
           target: record,
-          timeoutMs: pingTimeout(roundTrips.get(record.id) ?? [], options) + slackMs,
+          timeoutMs: pingTimeout(roundTrips.get(record.id) ?? [], policy) + slackMs,
         })),
         ping: (record, abort) => service.ping(record.peerId, { signal: abort }),
         stallMs: options.stallMs,

@@ -272,6 +272,22 @@ describe("liveness pings", () => {
     expect(manager.store.getState().peers.B).toMatchObject({ connected: false, score: 100 });
   });
 
+  it("give a peer with nothing measured the floor, not the ceiling, while the device says offline", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
+    const manager = await start(fake);
+    environment.setOnline(false);
+    await vi.advanceTimersByTimeAsync(LIVENESS.minTimeoutMs + LIVENESS.intervalMs); // far short of the 5 s ceiling
+    const state = manager.store.getState();
+    expect(Object.values(state.peers).map((peer) => [peer.connected, peer.score])).toEqual([
+      [false, 100],
+      [false, 100],
+      [false, 100],
+    ]);
+    expect(state.status).toBe("offline");
+  });
+
   it("count only silence as a miss: a ping that fails fast (stream limit, no ping protocol) drops nothing", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
