@@ -159,9 +159,13 @@ describe("the playground in Chromium against the local fleet", () => {
       .poll(() => devtools.getByTestId("devtools-status").getAttribute("data-status"), { timeout: 5_000 })
       .toBe("connected");
     for (const protocol of ["lightPush", "filter", "store", "peerExchange"]) {
-      await expect
-        .poll(async () => devtools.getByTestId(`devtools-count-${protocol}`).getAttribute("data-connected"), { timeout: 5_000 })
-        .toBe(await count(protocol).getAttribute("data-connected"));
+      // Both read in the same poll: a peer may come or go meanwhile, and both views must follow it.
+      const agreed = async () => {
+        const shown = await devtools.getByTestId(`devtools-count-${protocol}`).getAttribute("data-connected");
+        const counted = await count(protocol).getAttribute("data-connected");
+        return shown === counted ? shown : `devtools ${shown}, page ${counted}`;
+      };
+      await expect.poll(agreed, { timeout: 5_000 }).toMatch(/^\d+$/);
     }
     expect(await devtools.getByText("counted, not required").count()).toBe(1);
     expect(await devtools.getByText(/node \d \((bootstrap|service)\)/).count()).toBeGreaterThanOrEqual(3);
