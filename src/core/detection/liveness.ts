@@ -41,7 +41,8 @@ const PING_PROTOCOL = "/ipfs/ping/1.0.0";
  * socket stays open while nothing answers (a frozen process, a sleeping laptop, a dead NAT
  * mapping). A round starts every `intervalMs`; every connected service peer gets one ping, with a
  * timeout built from its own recent round trips (see `ping-timeout.ts`); a ping unanswered past
- * it is a miss and its connection is aborted. Worst case from freeze to drop: interval + timeout.
+ * it is a miss and its connection is aborted at once (blame waits for the round's other
+ * answers). Worst case from freeze to drop: interval + timeout.
  *
  * Only peers with an open connection are pinged, checked right before each round: libp2p's ping
  * opens a connection when there is none, and a poll must never dial. A ping that fails fast for
@@ -87,6 +88,7 @@ export function startLiveness(runtime: Runtime): void {
       // While the device says offline a false drop blames nobody and costs little, and a peer with
       // nothing measured would otherwise hold the round (and the `offline` status) for the 5 s ceiling.
       const policy = runtime.facts.online ? options : { ...options, unmeasuredMs: options.minTimeoutMs };
+      const dropped = new Set<string>();
       const outcome = await pingRound({
         clock,
         lifetime,
@@ -98,6 +100,10 @@ export function startLiveness(runtime: Runtime): void {
         stallMs: options.stallMs,
         // Asked when the stall is seen, not at the start: an `offline` hint mid-round counts.
         judgeStalled: () => lateness.rounds >= MAX_SPOILED_ROUNDS || !runtime.facts.online,
+        // Dropped at its own timeout, not the round's slowest; blame waits for the round's other answers.
+        onMiss: (record, timeoutMs) => {
+          if (dropSilent(runtime, record, timeoutMs)) dropped.add(record.id);
+        },
       });
       if (signal.aborted) return;
       const late = outcome.stalledMs;
@@ -115,7 +121,7 @@ export function startLiveness(runtime: Runtime): void {
         }
         // A late round's answers include the lateness: they measure nothing, and its misses blame nobody.
         const quiet = learn(runtime, outcome, unsupported, roundTrips, late === undefined);
-        if (outcome.results.length > 0) judge(runtime, outcome, late !== undefined);
+        if (outcome.results.length > 0) judge(runtime, outcome, late !== undefined, dropped);
         nextInMs = quiet ? QUIET_RECHECK_MS : startedAt + options.intervalMs - clock.now();
       }
     } catch {
@@ -190,19 +196,28 @@ function learn(
   return quiet;
 }
 
-/** Drops (and, unless it is our own outage or our own lateness, blames) the peers that stayed silent. */
-function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, late: boolean): void {
+/** Blames the peers dropped for silence this round, unless it is our own outage or our own lateness. */
+function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, late: boolean, dropped: ReadonlySet<string>): void {
   const answered = outcome.results.some(({ result }) => result.kind === "answered");
-  const ourOutage = late || !runtime.facts.online || !answered;
+  if (late || !runtime.facts.online || !answered) return;
   for (const { target: record, result } of outcome.results) {
-    // Closed meanwhile (libp2p noticed first): nothing left to drop.
-    if (result.kind !== "missed" || !hasOpenConnection(runtime, record.peerId)) continue;
-    const reason = `no ping answer within ${result.timeoutMs} ms`;
-    runtime.event("peer:liveness-failed", record.id, reason);
-    const failure = { protocol: "ping" as const, reason, at: runtime.clock.now() };
-    runtime.table.updateScore(record, ourOutage ? record.score : scoreAfterFailure(record.score, FAILURE_PENALTY), failure);
-    closeConnections(runtime, record.peerId, `liveness: ${reason}`, true);
+    if (result.kind === "missed" && dropped.has(record.id)) {
+      runtime.table.updateScore(record, scoreAfterFailure(record.score, FAILURE_PENALTY));
+    }
   }
+}
+
+/**
+ * Aborts the connections of a peer that missed its ping, its failure noted but not yet blamed;
+ * false when none was open any more (libp2p noticed first: nothing left to drop).
+ */
+function dropSilent(runtime: Runtime, record: PeerRecord, timeoutMs: number): boolean {
+  if (!hasOpenConnection(runtime, record.peerId)) return false;
+  const reason = `no ping answer within ${timeoutMs} ms`;
+  runtime.event("peer:liveness-failed", record.id, reason);
+  runtime.table.updateScore(record, record.score, { protocol: "ping", reason, at: runtime.clock.now() });
+  closeConnections(runtime, record.peerId, `liveness: ${reason}`, true);
+  return true;
 }
 
 function hasOpenConnection(runtime: Runtime, peerId: PeerIdLike): boolean {

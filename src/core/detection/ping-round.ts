@@ -41,6 +41,12 @@ export interface PingRoundRun<T> {
    * discarding every round would leave it blind.
    */
   judgeStalled?: () => boolean;
+  /**
+   * Told of each miss the moment it is judged, so the caller can drop that peer now rather than
+   * when the round's slowest ping settles. Only a timer on time judges a miss, so it stands even
+   * when a later stall discards the rest of the round.
+   */
+  onMiss?: (target: T, timeoutMs: number) => void;
 }
 
 /**
@@ -89,14 +95,7 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
       if (over) return;
       over = true;
       round.release();
-      resolve({
-        stalledMs,
-        discarded,
-        results: entries.map(({ target, result }) => ({
-          target,
-          result: result ?? { kind: "failed", error: new Error("round ended") },
-        })),
-      });
+      resolve({ stalledMs, discarded, results: entries.map(verdictOf) });
     };
     /** Notes how late the judging timer is, when past the threshold; returns whether it was. */
     const stalled = (): boolean => {
@@ -130,6 +129,7 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
           if (entry.result !== undefined) continue;
           entry.controller.abort(new Error(`no ping answer within ${entry.timeoutMs} ms`));
           settle(entry, { kind: "missed", timeoutMs: entry.timeoutMs });
+          tell(run, entry);
         }
         if (!over) scheduleTick();
       });
@@ -148,6 +148,20 @@ export function pingRound<T>(run: PingRoundRun<T>): Promise<RoundOutcome<T>> {
     for (const entry of entries) start(run, entry, settle);
     if (!over) scheduleTick();
   });
+}
+
+/** A ping the round ended before it settled gave no verdict. */
+function verdictOf<T>({ target, result }: Entry<T>): { target: T; result: PingResult } {
+  return { target, result: result ?? { kind: "failed", error: new Error("round ended") } };
+}
+
+/** A caller's throw must not end the judging of the other pings. */
+function tell<T>(run: PingRoundRun<T>, entry: Entry<T>): void {
+  try {
+    run.onMiss?.(entry.target, entry.timeoutMs);
+  } catch {
+    // the verdict stands; the caller still gets it in the round's results
+  }
 }
 
 function start<T>(run: PingRoundRun<T>, entry: Entry<T>, settle: (entry: Entry<T>, result: PingResult) => void): void {

@@ -16,13 +16,19 @@ type Behaviour =
 function installPing(fake: FakeNode) {
   const behaviour = new Map<string, Behaviour>();
   const pinged: string[] = [];
+  /** Peers with a ping unsettled right now, and when each was last pinged. */
+  const waiting = new Map<string, number>();
+  const lastPingAt = new Map<string, number>();
+  const track = (id: string, by: number) => waiting.set(id, (waiting.get(id) ?? 0) + by);
   fake.libp2p.services.ping = {
     ping(peer: PeerIdLike, options?: { signal?: AbortSignal }) {
       const id = peer.toString();
       pinged.push(id);
       if (fake.libp2p.getConnections(peer).length === 0) throw new Error(`ping would dial ${id}`);
       const script = behaviour.get(id) ?? { kind: "answer", rttMs: 7 };
-      return new Promise<number>((resolve, reject) => {
+      track(id, 1);
+      lastPingAt.set(id, Date.now());
+      const settled = new Promise<number>((resolve, reject) => {
         const abort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
         if (options?.signal?.aborted) return abort();
         options?.signal?.addEventListener("abort", abort, { once: true });
@@ -33,9 +39,12 @@ function installPing(fake: FakeNode) {
         }
         if (script.kind === "error") setTimeout(() => reject(Object.assign(new Error(script.name), { name: script.name })), 1);
       });
+      const done = () => track(id, -1);
+      settled.then(done, done);
+      return settled;
     },
   };
-  return { behaviour, pinged };
+  return { behaviour, pinged, waiting, lastPingAt };
 }
 
 /** A fixed pseudo-random sequence, so a jittery run is the same run every time. */
@@ -89,6 +98,30 @@ describe("liveness pings", () => {
     });
     expect(state.events.some((event) => event.type === "peer:liveness-failed" && event.peerId === "B")).toBe(true);
     expect(state.peers.A?.connected).toBe(true);
+  });
+
+  it("drop a silent peer at its own timeout, not when the round's slowest ping settles; blame it after the round", async () => {
+    const fake = threePeers();
+    const ping = installPing(fake);
+    ping.behaviour.set("C", { kind: "answer", rttMs: 1_500 }); // a far peer: every round lasts 1.5 s
+    const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(6 * 1_500); // six rounds of 1.5 s: B's timeout is the floor by now
+    ping.behaviour.set("B", { kind: "silent" });
+    const silentAt = Date.now();
+    while (manager.store.getState().peers.B?.connected && Date.now() - silentAt < 10_000) await vi.advanceTimersByTimeAsync(10);
+    // Dropped at its own timeout after the round began, while C's answer in that round is still on its way.
+    expect(manager.store.getState().peers.B?.connected).toBe(false);
+    const round = ping.lastPingAt.get("B")!;
+    expect(Date.now() - round).toBeGreaterThanOrEqual(LIVENESS.minTimeoutMs);
+    expect(Date.now() - round).toBeLessThan(LIVENESS.minTimeoutMs + 50);
+    expect([ping.lastPingAt.get("C"), ping.waiting.get("C")]).toEqual([round, 1]);
+    expect(manager.store.getState().peers.B).toMatchObject({
+      score: 100,
+      lastFailure: { protocol: "ping", reason: `no ping answer within ${LIVENESS.minTimeoutMs} ms` },
+    });
+    // C answers, A had: the silence was B's own.
+    await vi.advanceTimersByTimeAsync(1_500 - LIVENESS.minTimeoutMs);
+    expect(manager.store.getState().peers.B?.score).toBe(80);
   });
 
   it("never drop a healthy peer behind 300 ms of latency with jitter: its timeout follows its round trips", async () => {

@@ -53,7 +53,7 @@ function scriptedPings() {
 
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function startRound(targets: Record<string, number>, judgeStalled = false) {
+function startRound(targets: Record<string, number>, judgeStalled = false, onMiss?: (target: string, timeoutMs: number) => void) {
   const time = manualClock();
   const lifetime = createLifetime();
   const pings = scriptedPings();
@@ -65,6 +65,7 @@ function startRound(targets: Record<string, number>, judgeStalled = false) {
     ping: pings.ping,
     stallMs: 250,
     judgeStalled: () => judgeStalled,
+    onMiss,
   }).then((result) => {
     outcome = result;
   });
@@ -138,6 +139,24 @@ describe("a ping round", () => {
     expect(kinds(round.outcome())).toEqual({ A: "answered", B: "missed" });
     expect(round.outcome()?.stalledMs).toBeGreaterThan(500);
     expect(round.outcome()?.discarded).toBe(false);
+  });
+
+  it("tells of each miss the moment it is judged, before the round's slower pings settle, past a throwing listener", async () => {
+    const told: string[] = [];
+    const round = startRound({ A: 400, B: 3_000 }, false, (target, timeoutMs) => {
+      told.push(`${target} ${timeoutMs}`);
+      throw new Error("a listener's bug");
+    });
+    for (let at = 0; at < 500; at += 100) {
+      round.time.advance(100);
+      await flush();
+    }
+    expect(told).toEqual(["A 400"]);
+    expect(round.outcome()).toBeUndefined(); // B still has 2.5 s
+    round.pings.answers.get("B")!.resolve(600);
+    await flush();
+    expect(kinds(round.outcome())).toEqual({ A: "missed", B: "answered" });
+    expect(told).toEqual(["A 400"]);
   });
 
   it("aborts every ping in flight when its owner ends (the manager stops)", async () => {
