@@ -4,7 +4,8 @@
 // `createOutbox` (every 200 ms, never connected to node 0) go through each fault in turn; after
 // each, the receiver must have every published message exactly once, in timestamp order, with
 // `sync` back to `live`, and every message the sender queued must be in node 0's store exactly
-// once, under the hash the outbox gave it.
+// once, under the hash the outbox gave it (or, where a relay gap kept it from node 0, in the store
+// of a node that did not accept it: see `storedBeyondItsAcceptor`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Fleet } from "waku-peers-fleet";
@@ -109,13 +110,30 @@ async function expectNothingLost(fault: string): Promise<void> {
     60_000,
     `${fault}: every queued message confirmed`,
   ).catch(() => undefined);
-  const stored = await storedHashes(publisherClient.node, sendTopic, storeNodeId, testStartedAt);
-  const notStored = queued.filter(([text]) => !stored.has(text)).map(([text]) => text);
+  // Confirmed by another store, a message can still be on its way to node 0 (relayed late on a busy machine).
+  const inNode0 = (): Promise<Map<string, string[]>> => storedHashes(publisherClient.node, sendTopic, storeNodeId, testStartedAt);
+  const waitedFrom = performance.now();
+  const stored = await poll(
+    async () => {
+      const held = await inNode0();
+      return queued.every(([text]) => held.has(text)) ? held : undefined;
+    },
+    20_000,
+    `${fault}: every queued message in node 0's store`,
+    500,
+  ).catch(inNode0);
+  const waitedMs = Math.round(performance.now() - waitedFrom);
+  const notInNode0 = queued.filter(([text]) => !stored.has(text)).map(([text]) => text);
+  const relayGap = await storedBeyondItsAcceptor(notInNode0);
+  const notStored = notInNode0.filter((text) => !relayGap.has(text));
   const multiple = [...stored.entries()].filter(([, hashes]) => hashes.length !== 1).map(([text]) => text);
-  const wrongHash = queued.filter(([text, hash]) => stored.has(text) && stored.get(text)![0] !== hash).map(([text]) => text);
+  const wrongHash = queued
+    .filter(([text, hash]) => (stored.get(text) ?? relayGap.get(text))?.some((found) => found !== hash))
+    .map(([text]) => text);
   log(
-    `${fault}: sender queued ${outboxSender.hashes.size}, in store ${stored.size}; not stored ${notStored.length}, ` +
-      `stored more than once ${multiple.length}, other hash ${wrongHash.length}`,
+    `${fault}: sender queued ${outboxSender.hashes.size}, in node 0's store ${stored.size} ` +
+      `(waited ${waitedMs} ms); in other stores only ${relayGap.size}, ` +
+      `not stored ${notStored.length}, stored more than once ${multiple.length}, other hash ${wrongHash.length}`,
   );
   for (const text of notStored) {
     const item = outboxSender.outbox.getSnapshot().items.find((entry) => entry.hash === outboxSender.hashes.get(text));
@@ -125,6 +143,27 @@ async function expectNothingLost(fault: string): Promise<void> {
   expect(notStored).toEqual([]);
   expect(multiple).toEqual([]);
   expect(wrongHash).toEqual([]);
+}
+
+/**
+ * The hashes under which the stores of fleet nodes other than node 0 hold `texts`, counting only a
+ * node that did not accept the message itself. A node restarted a moment ago relays what it accepts
+ * only to the nodes it has reconnected to, and the fleet's stores do not sync, so node 0 can miss a
+ * message the network holds; the outbox, which never reaches node 0, confirms with such a store.
+ */
+async function storedBeyondItsAcceptor(texts: readonly string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (texts.length === 0) return found;
+  const items = outboxSender.outbox.getSnapshot().items;
+  for (const node of fleet.nodes.slice(1)) {
+    const held = await storedHashes(sender.node, sendTopic, node.peerId, testStartedAt).catch(() => new Map<string, string[]>());
+    for (const text of texts) {
+      const acceptor = items.find((item) => item.hash === outboxSender.hashes.get(text))?.sentTo;
+      const hashes = held.get(text);
+      if (hashes !== undefined && acceptor !== node.peerId) found.set(text, [...(found.get(text) ?? []), ...hashes]);
+    }
+  }
+  return found;
 }
 
 function itemStatusByHash(hash: string): string | undefined {
