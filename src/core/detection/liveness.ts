@@ -1,4 +1,5 @@
 import { errorMessage } from "../errors.js";
+import { createLifetime } from "../lifetime/lifetime.js";
 import { after } from "../lifetime/timers.js";
 import { closeConnections } from "../peers/connections.js";
 import type { PeerRecord } from "../peers/peer-table.js";
@@ -55,8 +56,9 @@ const PING_PROTOCOL = "/ipfs/ping/1.0.0";
  * but no peer is blamed. A round the app's own stall spoiled is discarded and run again at once
  * (see `ping-round.ts`); after `MAX_SPOILED_ROUNDS` of them in a row, or while the device says
  * offline, a round is judged all the same, its timeouts stretched by twice the lateness seen, and
- * a miss in a late round drops the connection but blames nobody. Does nothing when the node has
- * no ping service.
+ * a miss in a late round drops the connection but blames nobody. While the device says offline
+ * every timeout is the floor, and a round in flight at the `offline` hint starts again with it.
+ * Does nothing when the node has no ping service.
  */
 export function startLiveness(runtime: Runtime): void {
   const options = runtime.options.liveness;
@@ -71,6 +73,8 @@ export function startLiveness(runtime: Runtime): void {
   const lateness = spoiledStreak();
   let running = false;
   let cancelNext = (): void => {};
+  /** Ends the round in flight, whose timeouts were set while the device said online. */
+  let restartRound = (): void => {};
 
   const schedule = (delay: number): void => {
     cancelNext();
@@ -82,16 +86,19 @@ export function startLiveness(runtime: Runtime): void {
     running = true;
     const startedAt = clock.now();
     let nextInMs = options.intervalMs;
+    const inFlight = createLifetime(lifetime);
+    restartRound = () => inFlight.end(new Error("the device went offline: this round's timeouts no longer apply"));
     try {
       const records = targets(runtime, unsupported, roundTrips);
       const slackMs = Math.min(2 * lateness.worstMs, MAX_LATENESS_SLACK_MS);
-      // While the device says offline a false drop blames nobody and costs little, and a peer with
-      // nothing measured would otherwise hold the round (and the `offline` status) for the 5 s ceiling.
-      const policy = runtime.facts.online ? options : { ...options, unmeasuredMs: options.minTimeoutMs };
+      // While the device says offline every peer gets the floor: a false drop then blames nobody and
+      // costs a re-dial, while a peer with nothing measured (the 5 s ceiling) or with slow answers
+      // measured (a thawed node: 4 s seen) would hold the `offline` status back that long.
+      const policy = runtime.facts.online ? options : { ...options, timeoutMs: options.minTimeoutMs };
       const dropped = new Set<string>();
       const outcome = await pingRound({
         clock,
-        lifetime,
+        lifetime: inFlight,
         pings: records.map((record) => ({
           target: record,
           timeoutMs: pingTimeout(roundTrips.get(record.id) ?? [], policy) + slackMs,
@@ -106,37 +113,64 @@ export function startLiveness(runtime: Runtime): void {
         },
       });
       if (signal.aborted) return;
-      const late = outcome.stalledMs;
-      lateness.note(late);
-      if (outcome.discarded) {
-        // The app was stalled, not the peers: this round proves nothing; ask again now.
-        runtime.event("stall", undefined, `event loop stalled about ${Math.round(late ?? 0)} ms: liveness round discarded`);
+      if (inFlight.ended) {
+        // Restarted: the next round, at once, gives the peers with nothing measured the floor.
         nextInMs = 0;
-      } else {
-        if (late !== undefined && !lateness.reported) {
-          // Once per streak: a steadily late app would otherwise log every round and flush the event log.
-          lateness.reported = true;
-          const why = `event loop late about ${Math.round(late)} ms, ${lateness.rounds} rounds in a row`;
-          runtime.event("stall", undefined, `${why}: liveness rounds judged anyway until it is on time, nobody blamed`);
-        }
-        // A late round's answers include the lateness: they measure nothing, and its misses blame nobody.
-        const quiet = learn(runtime, outcome, unsupported, roundTrips, late === undefined);
-        if (outcome.results.length > 0) judge(runtime, outcome, late !== undefined, dropped);
-        nextInMs = quiet ? QUIET_RECHECK_MS : startedAt + options.intervalMs - clock.now();
+        return;
       }
+      nextInMs = conclude(runtime, { unsupported, roundTrips, lateness }, outcome, dropped, startedAt + options.intervalMs);
     } catch {
       // A callback threw: skip this round, keep the schedule.
     } finally {
+      inFlight.release();
+      restartRound = () => {};
       running = false;
       if (!signal.aborted) schedule(nextInMs);
     }
   };
 
   runtime.bus.on("hint", (hint) => {
-    if (CHECK_ON.has(hint) && !running) schedule(0);
+    if (!CHECK_ON.has(hint)) return;
+    if (!running) schedule(0);
+    else if (hint === "offline") restartRound();
   });
   lifetime.onEnd(() => roundTrips.clear());
   schedule(options.intervalMs);
+}
+
+/** What liveness keeps from round to round. */
+interface Memory {
+  readonly unsupported: Set<string>;
+  readonly roundTrips: Map<string, number[]>;
+  readonly lateness: ReturnType<typeof spoiledStreak>;
+}
+
+/** Learns from a finished round and blames whom it may; returns how soon the next round is due. */
+function conclude(
+  runtime: Runtime,
+  memory: Memory,
+  outcome: RoundOutcome<PeerRecord>,
+  dropped: ReadonlySet<string>,
+  nextDueAt: number,
+): number {
+  const { lateness } = memory;
+  const late = outcome.stalledMs;
+  lateness.note(late);
+  if (outcome.discarded) {
+    // The app was stalled, not the peers: this round proves nothing; ask again now.
+    runtime.event("stall", undefined, `event loop stalled about ${Math.round(late ?? 0)} ms: liveness round discarded`);
+    return 0;
+  }
+  if (late !== undefined && !lateness.reported) {
+    // Once per streak: a steadily late app would otherwise log every round and flush the event log.
+    lateness.reported = true;
+    const why = `event loop late about ${Math.round(late)} ms, ${lateness.rounds} rounds in a row`;
+    runtime.event("stall", undefined, `${why}: liveness rounds judged anyway until it is on time, nobody blamed`);
+  }
+  // A late round's answers include the lateness: they measure nothing, and its misses blame nobody.
+  const quiet = learn(runtime, outcome, memory.unsupported, memory.roundTrips, late === undefined);
+  if (outcome.results.length > 0) judge(runtime, outcome, late !== undefined, dropped);
+  return quiet ? QUIET_RECHECK_MS : nextDueAt - runtime.clock.now();
 }
 
 /** The rounds spoiled by the app's own lateness in a row, and the worst lateness among them. */

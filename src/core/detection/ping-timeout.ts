@@ -7,10 +7,8 @@ export const ROUND_TRIP_WINDOW = 32;
 export const MIN_ROUND_TRIPS = 2;
 
 export interface PingTimeoutPolicy {
-  /** The ceiling, and the timeout while fewer than {@link MIN_ROUND_TRIPS} round trips are known (unless `unmeasuredMs`). */
+  /** The ceiling, and the timeout while fewer than {@link MIN_ROUND_TRIPS} round trips are known. */
   timeoutMs: number;
-  /** The timeout while fewer than {@link MIN_ROUND_TRIPS} round trips are known; `timeoutMs` when absent. */
-  unmeasuredMs?: number;
   minTimeoutMs: number;
   /** 0.5..1: nearest-rank percentile of the window. */
   rttPercentile: number;
@@ -30,7 +28,7 @@ export interface PingTimeoutPolicy {
  * pingTimeout([2, 3, 2], { timeoutMs: 5_000, minTimeoutMs: 400, rttPercentile: 0.99, rttFactor: 3 }); // 400
  */
 export function pingTimeout(samples: readonly number[], policy: PingTimeoutPolicy): number {
-  if (samples.length < MIN_ROUND_TRIPS) return policy.unmeasuredMs ?? policy.timeoutMs;
+  if (samples.length < MIN_ROUND_TRIPS) return policy.timeoutMs;
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(policy.rttPercentile * sorted.length)));
   const timeout = Math.max(policy.minTimeoutMs, Math.round((sorted[rank - 1] as number) * policy.rttFactor));

@@ -241,25 +241,26 @@ describe("liveness pings", () => {
     expect(state.events.some((event) => event.type === "stall" && event.detail?.includes("discarded"))).toBe(false);
   });
 
-  it("judge a round already in flight when the device goes offline during it, even if the app then stalls", async () => {
+  it("restart a round in flight when the device goes offline: a fresh peer is not held to the online ceiling", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
     const manager = await start(fake);
-    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 10); // measured: every timeout is the floor
-    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
-    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs); // a round of unanswered pings is in flight
+    await vi.advanceTimersByTimeAsync(4 * LIVENESS.intervalMs + 10); // measured: A, B and C have the floor
+    fake.connectPeer("D", { protocols: [...FULL] }); // nothing measured: the 5 s ceiling while online
+    for (const id of ["A", "B", "C", "D"]) ping.behaviour.set(id, { kind: "silent" });
+    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs); // a round of unanswered pings is in flight, D's due in 5 s
+    expect(ping.waiting.get("D")).toBe(1);
     environment.setOnline(false);
-    vi.setSystemTime(Date.now() + 6_000); // …and the app stalls before its timers run
-    // Less than a round's floor timeout, more than the judge's tick: the late timer fires, no new round starts.
-    await vi.advanceTimersByTimeAsync(LIVENESS.intervalMs);
+    await vi.advanceTimersByTimeAsync(LIVENESS.minTimeoutMs + 50);
     const state = manager.store.getState();
-    expect(state.events.some((event) => event.type === "stall" && event.detail?.includes("discarded"))).toBe(false);
     expect(state.status).toBe("offline");
-    expect(Object.values(state.peers).map((peer) => [peer.connected, peer.score])).toEqual([
-      [false, 100],
-      [false, 100],
-      [false, 100],
+    expect(Object.values(state.peers).map((peer) => [peer.id, peer.connected, peer.score])).toEqual([
+      ["A", false, 100],
+      ["B", false, 100],
+      ["C", false, 100],
+      ["D", false, 100],
     ]);
+    expect(state.events.some((event) => event.type === "stall")).toBe(false);
   });
 
   it("record the measured round trip in the peer table, fresher than libp2p's own figure", async () => {
@@ -305,20 +306,26 @@ describe("liveness pings", () => {
     expect(manager.store.getState().peers.B).toMatchObject({ connected: false, score: 100 });
   });
 
-  it("give a peer with nothing measured the floor, not the ceiling, while the device says offline", async () => {
+  it("give every peer the floor while the device says offline: one with nothing measured, one with slow answers", async () => {
     const fake = threePeers();
     const ping = installPing(fake);
-    for (const id of ["A", "B", "C"]) ping.behaviour.set(id, { kind: "silent" });
+    ping.behaviour.set("A", { kind: "answer", rttMs: 1_400 }); // measured slow (a node just thawed): about 4 s
     const manager = await start(fake);
+    await vi.advanceTimersByTimeAsync(6 * 1_500);
+    fake.connectPeer("D", { protocols: [...FULL] }); // nothing measured: the 5 s ceiling
+    for (const id of ["A", "B", "C", "D"]) ping.behaviour.set(id, { kind: "silent" });
     environment.setOnline(false);
-    await vi.advanceTimersByTimeAsync(LIVENESS.minTimeoutMs + LIVENESS.intervalMs); // far short of the 5 s ceiling
+    await vi.advanceTimersByTimeAsync(LIVENESS.minTimeoutMs + 50);
     const state = manager.store.getState();
-    expect(Object.values(state.peers).map((peer) => [peer.connected, peer.score])).toEqual([
-      [false, 100],
-      [false, 100],
-      [false, 100],
+    expect(Object.values(state.peers).map((peer) => [peer.id, peer.connected, peer.score])).toEqual([
+      ["A", false, 100],
+      ["B", false, 100],
+      ["C", false, 100],
+      ["D", false, 100],
     ]);
     expect(state.status).toBe("offline");
+    const reasons = state.events.filter((event) => event.type === "peer:liveness-failed").map((event) => event.detail);
+    expect(new Set(reasons)).toEqual(new Set([`no ping answer within ${LIVENESS.minTimeoutMs} ms`]));
   });
 
   it("count only silence as a miss: a ping that fails fast (stream limit, no ping protocol) drops nothing", async () => {

@@ -12,8 +12,8 @@ describe("a peer's ping timeout (pure)", () => {
     expect(pingTimeout([], POLICY)).toBe(5_000);
     expect(pingTimeout([10], POLICY)).toBe(5_000);
     expect(pingTimeout([10, 12], POLICY)).toBe(400);
-    expect(pingTimeout([10], { ...POLICY, unmeasuredMs: 400 })).toBe(400); // offline: nothing measured gets the floor
-    expect(pingTimeout([3_000, 3_000], { ...POLICY, unmeasuredMs: 400 })).toBe(5_000); // measured peers keep their own
+    expect(pingTimeout([10], { ...POLICY, timeoutMs: 400 })).toBe(400); // offline, the ceiling is the floor: nothing measured
+    expect(pingTimeout([3_000, 3_000], { ...POLICY, timeoutMs: 400 })).toBe(400); // …and slow answers measured
   });
 
   it("is the high percentile round trip times the factor, within the floor and the ceiling", () => {
