@@ -112,7 +112,8 @@ describe("peer manager against the fleet", () => {
 
     await Promise.all(fleet.nodes.map((candidate) => fleet.restart(candidate.index)));
     const restartedAt = performance.now();
-    expect(manager.store.getState().status).not.toBe("connected");
+    // No check that the status is still down here: the manager's own recovery may already have
+    // reached the nodes that were up first (a loaded run saw it), and reconnect() must succeed then too.
     const result = await manager.reconnect({ timeoutMs: 15_000 });
     const sinceRestart = performance.now() - restartedAt;
     console.log(
