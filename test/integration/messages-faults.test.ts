@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Fleet } from "waku-peers-fleet";
-import { memoryStorage, type MessageStorage, type MessageWatcher } from "../../src/core/index.js";
+import { memoryStorage, type MessageStorage, type MessageWatcher, type OutboxItem } from "../../src/core/index.js";
 import {
   createDevice,
   Inbox,
@@ -106,7 +106,7 @@ async function expectNothingLost(fault: string): Promise<void> {
   const queued = [...outboxSender.hashes.entries()].slice(0, Math.max(0, outboxSender.hashes.size - 10));
   await poll(
     // Confirmed items are pruned from the outbox after a while: gone counts as settled here, the store check below decides.
-    () => (queued.every(([, hash]) => [undefined, "confirmed"].includes(itemStatusByHash(hash))) ? true : undefined),
+    () => (queued.every(([, hash]) => [undefined, "confirmed"].includes(itemByHash(hash)?.status)) ? true : undefined),
     60_000,
     `${fault}: every queued message confirmed`,
   ).catch(() => undefined);
@@ -136,7 +136,7 @@ async function expectNothingLost(fault: string): Promise<void> {
       `not stored ${notStored.length}, stored more than once ${multiple.length}, other hash ${wrongHash.length}`,
   );
   for (const text of notStored) {
-    const item = outboxSender.outbox.getSnapshot().items.find((entry) => entry.hash === outboxSender.hashes.get(text));
+    const item = itemByHash(outboxSender.hashes.get(text));
     log(`  not stored: ${text} → ${JSON.stringify(item ?? "not in the outbox")}`);
   }
   expect(outboxSender.refused).toEqual([]);
@@ -154,20 +154,19 @@ async function expectNothingLost(fault: string): Promise<void> {
 async function storedBeyondItsAcceptor(texts: readonly string[]): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
   if (texts.length === 0) return found;
-  const items = outboxSender.outbox.getSnapshot().items;
+  const acceptors = new Map(texts.map((text) => [text, itemByHash(outboxSender.hashes.get(text))?.sentTo]));
   for (const node of fleet.nodes.slice(1)) {
     const held = await storedHashes(sender.node, sendTopic, node.peerId, testStartedAt).catch(() => new Map<string, string[]>());
     for (const text of texts) {
-      const acceptor = items.find((item) => item.hash === outboxSender.hashes.get(text))?.sentTo;
       const hashes = held.get(text);
-      if (hashes !== undefined && acceptor !== node.peerId) found.set(text, [...(found.get(text) ?? []), ...hashes]);
+      if (hashes !== undefined && acceptors.get(text) !== node.peerId) found.set(text, [...(found.get(text) ?? []), ...hashes]);
     }
   }
   return found;
 }
 
-function itemStatusByHash(hash: string): string | undefined {
-  return outboxSender.outbox.getSnapshot().items.find((item) => item.hash === hash)?.status;
+function itemByHash(hash: string | undefined): OutboxItem | undefined {
+  return outboxSender.outbox.getSnapshot().items.find((item) => item.hash === hash);
 }
 
 /** Fleet nodes holding the receiver's filter subscription (at least one, never node 0). */

@@ -95,7 +95,7 @@ export function startLiveness(runtime: Runtime): void {
       // costs a re-dial, while a peer with nothing measured (the 5 s ceiling) or with slow answers
       // measured (a thawed node: 4 s seen) would hold the `offline` status back that long.
       const policy = runtime.facts.online ? options : { ...options, timeoutMs: options.minTimeoutMs };
-      const dropped = new Set<string>();
+      const dropped: PeerRecord[] = [];
       const outcome = await pingRound({
         clock,
         lifetime: inFlight,
@@ -109,12 +109,12 @@ export function startLiveness(runtime: Runtime): void {
         judgeStalled: () => lateness.rounds >= MAX_SPOILED_ROUNDS || !runtime.facts.online,
         // Dropped at its own timeout, not the round's slowest; blame waits for the round's other answers.
         onMiss: (record, timeoutMs) => {
-          if (dropSilent(runtime, record, timeoutMs)) dropped.add(record.id);
+          if (dropSilent(runtime, record, timeoutMs)) dropped.push(record);
         },
       });
       if (signal.aborted) return;
       if (inFlight.ended) {
-        // Restarted: the next round, at once, gives the peers with nothing measured the floor.
+        // Restarted: the next round, at once, gives every peer the floor.
         nextInMs = 0;
         return;
       }
@@ -150,7 +150,7 @@ function conclude(
   runtime: Runtime,
   memory: Memory,
   outcome: RoundOutcome<PeerRecord>,
-  dropped: ReadonlySet<string>,
+  dropped: readonly PeerRecord[],
   nextDueAt: number,
 ): number {
   const { lateness } = memory;
@@ -231,14 +231,10 @@ function learn(
 }
 
 /** Blames the peers dropped for silence this round, unless it is our own outage or our own lateness. */
-function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, late: boolean, dropped: ReadonlySet<string>): void {
+function judge(runtime: Runtime, outcome: RoundOutcome<PeerRecord>, late: boolean, dropped: readonly PeerRecord[]): void {
   const answered = outcome.results.some(({ result }) => result.kind === "answered");
   if (late || !runtime.facts.online || !answered) return;
-  for (const { target: record, result } of outcome.results) {
-    if (result.kind === "missed" && dropped.has(record.id)) {
-      runtime.table.updateScore(record, scoreAfterFailure(record.score, FAILURE_PENALTY));
-    }
-  }
+  for (const record of dropped) runtime.table.updateScore(record, scoreAfterFailure(record.score, FAILURE_PENALTY));
 }
 
 /**
