@@ -3,6 +3,7 @@ import type { IEncoder } from "@waku/sdk";
 import { WakuPeersError } from "../core/errors.js";
 import { systemClock, type TimerHandle } from "../core/lifetime/clock.js";
 import { withinMs } from "./deadline.js";
+import { confirmWitness } from "./confirm-witness.js";
 import { parseOutboxRecord, recordKey, recordPrefix, serializeRecord, type OutboxRecord } from "./outbox-record.js";
 import { canChoosePushPeer, encodeOnce, encoderOf, pushOnce, storeHasHashes, type PushOutcome } from "./sdk-adapter.js";
 import { canSendFrom, lightPushPeers, nextPushPeer, retryDelay } from "./send-readiness.js";
@@ -54,7 +55,8 @@ const SETTLED = new Set(["confirmed", "failed", "expired"]);
  *   choose (`sdk-adapter.ts`), failures reported to the manager's scores; nothing is attempted
  *   while the manager is offline or has no light push peer, and the queue drains the moment it has;
  * - status per message — `queued | sending | sent | confirmed | failed | expired` — `confirmed`
- *   once a store has it by hash (a sent message no store has after `resendAfterMs` goes out again);
+ *   once a store other than its acceptor has it by hash (`confirm-witness.ts`; a sent message no
+ *   store has after `resendAfterMs` goes out again);
  * - persisted (IndexedDB, else localStorage, else memory), bounded (see `OutboxLimits`), and only
  *   one tab drains an outbox key (Web Locks); the others enqueue into the shared storage.
  *
@@ -303,23 +305,25 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
 
   async function confirmSent(): Promise<void> {
     if (confirm === undefined || stopped) return;
-    const storePeers = Object.values(manager.store.getState().peers)
+    const { peers } = manager.store.getState();
+    const storePeers = Object.values(peers)
       .filter((peer) => peer.connected && peer.protocols.includes("store"))
       .sort((a, b) => b.score - a.score)
       .map((peer) => peer.id);
-    const sent = [...entries.values()].filter((entry) => entry.status === "sent").slice(0, CONFIRM_BATCH);
-    if (storePeers.length === 0 || sent.length === 0) {
+    // Messages waiting for a witness other than their acceptor do not hold the others back.
+    const sent: Entry[] = [];
+    const byWitness = new Map<string, Entry[]>();
+    for (const entry of entries.values()) {
+      const witness = entry.status === "sent" ? confirmWitness(entry.sentTo, storePeers, peers) : undefined;
+      if (witness === undefined || sent.length >= CONFIRM_BATCH) continue;
+      sent.push(entry);
+      byWitness.set(witness, [...(byWitness.get(witness) ?? []), entry]);
+    }
+    if (sent.length === 0) {
       scheduleConfirm();
       return;
     }
     confirming = true;
-    // Asked of a store other than the peer that accepted it where there is one: a node that accepted a
-    // message it could not relay holds it alone, and that is not "in the network" yet.
-    const byWitness = new Map<string, Entry[]>();
-    for (const entry of sent) {
-      const witness = storePeers.find((id) => id !== entry.sentTo) ?? storePeers[0];
-      if (witness !== undefined) byWitness.set(witness, [...(byWitness.get(witness) ?? []), entry]);
-    }
     const found = new Set<string>();
     const answered = new Set<string>();
     await Promise.all(

@@ -180,7 +180,7 @@ export interface OutboxRetryOptions {
   concurrency?: number;
 }
 
-/** `confirmed` = found by hash in a store. */
+/** `confirmed` = found by hash in a store other than the accepting peer (the acceptor alone only in a one-store network). */
 export interface OutboxConfirmOptions {
   /** Time between two store lookups of sent messages. Default 1 000 ms. */
   intervalMs?: number;

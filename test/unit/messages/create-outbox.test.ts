@@ -118,6 +118,49 @@ describe("createOutbox", () => {
     outbox.stop();
   });
 
+  it("does not let the acceptor witness its own message while another store may come back; a one-store network may", async () => {
+    let connected = ["A"];
+    const node = fakeNode(() => connected);
+    const away = { ...peer("B", ["store"]), connected: false, connectedSince: undefined };
+    const manager = fakeManager(connectedState({ A: peer("A", ["lightPush", "filter", "store"]), B: away }));
+    const outbox = createOutbox(
+      { node, manager },
+      { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 5 } },
+    );
+    const { id } = await outbox.send(bytes("held by its acceptor alone"));
+    await until(() => outbox.get(id)?.status === "sent");
+    const heldByA = [{ payload: bytes("held by its acceptor alone"), timestamp: outbox.get(id)!.createdAt }];
+    node.storeOf = (peerId) => (peerId === "A" ? heldByA : []);
+    // Rounds of 5 ms go by: none may ask A, and the message stays sent.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(node.storeQueries.map((query) => query.peerId)).not.toContain("A");
+    expect(outbox.get(id)?.status).toBe("sent");
+
+    // B comes back without it (a relay gap): asked, it is still not confirmed.
+    connected = ["A", "B"];
+    manager.set(connectedState({ A: peer("A", ["lightPush", "filter", "store"]), B: peer("B", ["store"]) }));
+    await until(() => node.storeQueries.some((query) => query.peerId === "B"));
+    expect(outbox.get(id)?.status).toBe("sent");
+    // Relayed to B at last: confirmed.
+    node.storeOf = () => heldByA;
+    await until(() => outbox.get(id)?.status === "confirmed");
+    expect(node.storeQueries.map((query) => query.peerId)).not.toContain("A");
+    outbox.stop();
+
+    // Where A is the only store the manager has ever known, A's own answer is the best there is.
+    const alone = fakeNode(() => ["A"]);
+    const single = createOutbox(
+      { node: alone, manager: fakeManager(connectedState({ A: peer("A", ["lightPush", "filter", "store"]) })) },
+      { contentTopic: TOPIC, storage: "memory", locks: false, retry: fast, confirm: { intervalMs: 5 } },
+    );
+    const only = await single.send(bytes("one store"));
+    await until(() => single.get(only.id)?.status === "sent");
+    alone.stored.push({ payload: bytes("one store"), timestamp: single.get(only.id)!.createdAt });
+    await until(() => single.get(only.id)?.status === "confirmed");
+    expect(alone.storeQueries.map((query) => query.peerId)).toEqual(expect.arrayContaining(["A"]));
+    single.stop();
+  });
+
   it("after an outage, re-checks what was confirmed just before it and resends what no store has any more", async () => {
     const node = fakeNode();
     const manager = fakeManager(connectedState());
