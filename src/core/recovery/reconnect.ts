@@ -85,7 +85,9 @@ async function reconnect(runtime: Runtime, pool: DialPool, run: ReconnectRun): P
  * Dials still in flight then are abandoned. With the requirements already met, the user still
  * pressed "reconnect": known service peers that are not connected (a node that came back) are
  * dialed now instead of after the SDK's cooldowns, bootstrap peers excepted (the policy would
- * only hang a surplus one up again), and the run resolves once that round has settled.
+ * only hang a surplus one up again), and the run resolves once that round has settled or gone
+ * slow. Those dials are what the user asked for, so a slow one goes on in the background, bounded
+ * by the dial timeout (abandoning it at 1 s left a restarted node unconnected on a loaded machine).
  */
 function dialUntilMet(runtime: Runtime, pool: DialPool, run: ReconnectRun): Promise<ReconnectResult> {
   const startedAt = runtime.clock.now();
@@ -101,7 +103,8 @@ function dialUntilMet(runtime: Runtime, pool: DialPool, run: ReconnectRun): Prom
       settled = true;
       cancelTimer();
       stopWatching();
-      dials.end();
+      if (metAtStart && error === undefined) dials.release();
+      else dials.end();
       const stopped = runtime.signal.aborted;
       const status = stopped ? "disconnected" : runtime.store.getState().status;
       const result: ReconnectResult = { ok, status, durationMs: runtime.clock.now() - startedAt, dialed: progress.dialed };

@@ -149,6 +149,25 @@ describe("reconnect()", () => {
     expect(manager.store.getState().health.lightPush.connected).toBe(3);
   });
 
+  it("with the requirements met, lets a slow re-dial go on after the run has resolved", async () => {
+    const fake = createFakeNode();
+    fake.connectPeer("A", { protocols: [...FULL] });
+    fake.connectPeer("B", { protocols: [...FULL] });
+    fake.knowPeer("returned", { protocols: [...FULL] });
+    // A loaded machine: the dial outlasts SLOW_DIAL_MS (1 s) but not the dial timeout (5 s).
+    fake.scriptDial("returned", "ok", { delayMs: 2_500 });
+    const manager = await start(fake);
+
+    const result = manager.reconnect();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(result).resolves.toMatchObject({ ok: true, status: "connected", dialed: 1 });
+    expect(manager.store.getState().health.lightPush.connected).toBe(2);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await settle();
+    expect(manager.store.getState().peers.returned?.connected).toBe(true);
+    expect(manager.store.getState().health.lightPush.connected).toBe(3);
+  });
+
   it("stops dialing once the requirements are met", async () => {
     const fake = createFakeNode();
     for (const id of ["A", "B", "C", "D"]) {
