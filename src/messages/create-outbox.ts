@@ -3,7 +3,7 @@ import type { IEncoder } from "@waku/sdk";
 import { WakuPeersError } from "../core/errors.js";
 import { systemClock, type TimerHandle } from "../core/lifetime/clock.js";
 import { withinMs } from "./deadline.js";
-import { confirmWitness } from "./confirm-witness.js";
+import { confirmWitnesses } from "./confirm-witness.js";
 import { parseOutboxRecord, recordKey, recordPrefix, serializeRecord, type OutboxRecord } from "./outbox-record.js";
 import { canChoosePushPeer, encodeOnce, encoderOf, pushOnce, storeHasHashes, type PushOutcome } from "./sdk-adapter.js";
 import { canSendFrom, lightPushPeers, nextPushPeer, retryDelay } from "./send-readiness.js";
@@ -305,17 +305,14 @@ export function createOutbox(context: MessageContext, options: CreateOutboxOptio
 
   async function confirmSent(): Promise<void> {
     if (confirm === undefined || stopped) return;
-    const { peers } = manager.store.getState();
-    const storePeers = Object.values(peers)
-      .filter((peer) => peer.connected && peer.protocols.includes("store"))
-      .sort((a, b) => b.score - a.score)
-      .map((peer) => peer.id);
+    const witnessFor = confirmWitnesses(manager.store.getState().peers);
     // Messages waiting for a witness other than their acceptor do not hold the others back.
     const sent: Entry[] = [];
     const byWitness = new Map<string, Entry[]>();
     for (const entry of entries.values()) {
-      const witness = entry.status === "sent" ? confirmWitness(entry.sentTo, storePeers, peers) : undefined;
-      if (witness === undefined || sent.length >= CONFIRM_BATCH) continue;
+      if (sent.length >= CONFIRM_BATCH) break;
+      const witness = entry.status === "sent" ? witnessFor(entry.sentTo) : undefined;
+      if (witness === undefined) continue;
       sent.push(entry);
       byWitness.set(witness, [...(byWitness.get(witness) ?? []), entry]);
     }

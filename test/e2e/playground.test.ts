@@ -203,7 +203,7 @@ describe("the playground in Chromium against the local fleet", () => {
     const row = devtools.locator(`[data-testid="devtools-peer"][data-peer-id="${peerId}"]`);
     await row.getByTestId("devtools-hang-up").click();
     // The SDK re-dials a hung-up peer about 10 s later: the poll catches it before that.
-    await expect.poll(() => row.getAttribute("data-state"), { timeout: 5_000, interval: 50 }).toBe("not connected");
+    await expectPeerState(row, "not connected", 5_000);
     await expect
       .poll(() => devtools.getByTestId("devtools-action-result").textContent(), { timeout: 5_000 })
       .toContain(`hung up ${peerId}`);
